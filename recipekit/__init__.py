@@ -1,0 +1,75 @@
+"""recipekit: model-quantization recipes as registered Python factories, YAML as a thin front end.
+
+Public API (imported lazily, so ``import recipekit`` and the CLI start fast)::
+
+    recipekit.factory      register a function (@recipekit.factory / @recipekit.factory(name=...))
+    recipekit.registry     the default Registry (recipekit's built-ins load on first use)
+    recipekit.Registry     make your own registry and pass it as ``registry=``
+    recipekit.resolve      source (name, path, YAML text or data) + overrides -> plain data
+    recipekit.resolve_full the same, keeping document, provenance and pre-override data
+    recipekit.load         a YAML file with @includes expanded, not yet resolved
+    recipekit.dump         data (or a Resolution) -> YAML/JSON text in one of four forms
+    recipekit.explain      where the value at a path came from
+    recipekit.RecipekitError  the base class of every error for bad input
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "factory": ("recipekit.resolver.registry", "factory"),
+    "Registry": ("recipekit.resolver.registry", "Registry"),
+    "Codec": ("recipekit.resolver.registry", "Codec"),
+    "resolve": ("recipekit.resolver.api", "resolve"),
+    "resolve_full": ("recipekit.resolver.api", "resolve_full"),
+    "Resolution": ("recipekit.resolver.api", "Resolution"),
+    "load": ("recipekit.resolver.api", "load"),
+    "dump": ("recipekit.resolver.api", "dump"),
+    "explain": ("recipekit.resolver.api", "explain"),
+    "RecipekitError": ("recipekit.resolver.errors", "RecipekitError"),
+    "ProblemReport": ("recipekit.resolver.errors", "ProblemReport"),
+}
+
+__all__ = [  # noqa: RUF022 (grouped as in the docstring)
+    "factory",
+    "registry",
+    "Registry",
+    "Codec",
+    "resolve",
+    "resolve_full",
+    "Resolution",
+    "load",
+    "dump",
+    "explain",
+    "RecipekitError",
+    "ProblemReport",
+]
+
+if TYPE_CHECKING:
+    from recipekit.resolver.api import Resolution, dump, explain, load, resolve, resolve_full
+    from recipekit.resolver.errors import ProblemReport, RecipekitError
+    from recipekit.resolver.registry import Codec, Registry, factory
+
+    registry: Registry
+
+
+def __getattr__(name: str) -> Any:
+    if name == "registry":
+        from recipekit.resolver.registry import default_registry
+
+        return default_registry()
+    target = _EXPORTS.get(name)
+    if target is None:
+        raise AttributeError(f"module 'recipekit' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(target[0]), target[1])
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,1 @@
+"""The resolver: registry, loading, resolution passes, overrides, serialization, errors."""

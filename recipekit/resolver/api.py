@@ -1,0 +1,297 @@
+"""The public entry points: ``resolve``, ``load``, ``dump``, ``explain``.
+
+``resolve`` runs the passes in order, each a small module over plain data:
+
+    load (document) -> interpolate -> check (+ parse overrides) -> build -> override -> hooks
+
+Problems found by ``check`` and by parsing the overrides are raised together, before any factory
+runs. ``Resolution`` keeps what the later forms need: the document (for the ``factory`` form),
+the data before overrides, and the provenance of every value (for ``explain``/``annotated``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import keys, nodes, serialize, yamlio
+from . import overrides as ov
+from .build import Builder, Origin
+from .check import check
+from .document import Document, Loader, looks_like_path
+from .errors import (
+    BadArgumentError,
+    RecipekitError,
+    SourceError,
+    YamlError,
+    closest,
+    format_path,
+    raise_collected,
+)
+from .interpolate import interpolate
+from .registry import Registry, default_registry
+
+Source = str | os.PathLike | dict | list | Document
+_NAME = re.compile(r"^[\w./:-]+(\(.*\))?$", re.S)
+
+
+@dataclass
+class Resolution:
+    """Everything one resolution produced."""
+
+    data: Any
+    document: Document
+    base: Any  # the data before overrides
+    origins: dict[tuple, Origin] | None
+    overrides: tuple[str, ...] = ()
+    registry: Registry | None = field(default=None, repr=False)
+
+
+def _registry(registry: Registry | None) -> Registry:
+    return registry if registry is not None else default_registry()
+
+
+def _decoders(registry: Registry) -> tuple:
+    return tuple(c.decode for c in registry.codecs)
+
+
+def _is_modelopt_text(text: str) -> bool:
+    return "$import" in text or re.search(r"^imports\s*:", text, re.M) is not None
+
+
+def load_document(
+    source: Source, *, registry: Registry | None = None, base_dir: str | None = None
+) -> Document:
+    """Pass 1: any source as a ``Document`` (includes expanded, codecs decoded)."""
+    reg = _registry(registry)
+    loader = Loader(_decoders(reg))
+    if isinstance(source, Document):
+        return source
+    if isinstance(source, os.PathLike):
+        return _from_file(loader, Path(source), reg)
+    if isinstance(source, str):
+        text = source.strip()
+        if looks_like_path(text):
+            return _from_file(loader, Path(text), reg)
+        if "\n" not in text and _NAME.match(text) and ": " not in text:
+            name = text.partition("(")[0]
+            if name in reg:
+                return loader.from_data({keys.FACTORY: text}, base_dir=base_dir)
+            if os.path.isfile(text):
+                return _from_file(loader, Path(text), reg)
+            if "(" in text or "/" in text or "_" in text or "-" in text:
+                reg.get(name)  # raises UnknownFactoryError with did-you-mean
+        return loader.from_text(source, base_dir=base_dir)
+    return loader.from_data(source, base_dir=base_dir)
+
+
+def _from_file(loader: Loader, path: Path, reg: Registry) -> Document:
+    if not path.is_file():
+        raise SourceError(
+            f"no such file: {path}", expected="a YAML file, a registered name, or YAML text"
+        )
+    if path.suffix.lower() in (".yaml", ".yml"):
+        head = path.read_text(encoding="utf-8", errors="replace")
+        if _is_modelopt_text(head):
+            from recipekit.interop.modelopt_imports import load_modelopt
+
+            data = load_modelopt(path, registry=reg)
+            return Document(data, os.fspath(path), [], [os.path.abspath(path)])
+    return loader.from_file(path)
+
+
+def _value_parser(reg: Registry) -> Any:
+    decoders = _decoders(reg)
+
+    def parse_value(text: str, key: Any) -> Any:
+        value = yamlio.load(text, "<override>") if text.strip() else None
+        for decode in decoders:
+            value = decode(key, value)
+        return value
+
+    return parse_value
+
+
+def resolve_full(
+    source: Source,
+    overrides: Iterable[str] = (),
+    *,
+    registry: Registry | None = None,
+    allow_imports: nodes.AllowImports = (),
+    record: bool = False,
+    base_dir: str | None = None,
+) -> Resolution:
+    """Resolve ``source`` and keep the document, the pre-override data and provenance."""
+    reg = _registry(registry)
+    texts = tuple(overrides)
+    try:
+        doc = load_document(source, registry=reg, base_dir=base_dir)
+        doc.data = interpolate(doc)
+        problems = check(doc, reg, allow_imports)
+        parsed: list[ov.Override] = []
+        try:
+            parsed = ov.parse_all(texts, _value_parser(reg))
+        except RecipekitError as exc:
+            problems.extend(exc.problems)
+        raise_collected(problems, doc.file)
+        builder = Builder(doc, reg, allow_imports, record)
+        data = builder.build(doc.data)
+        base = data
+        if parsed:
+            base = serialize_copy(data)
+            data = _apply_overrides(data, parsed, builder, reg, allow_imports)
+        for hook in reg.hooks:
+            data = hook(data)
+    except RecursionError:
+        raise YamlError(
+            "the document is nested too deeply or refers to itself",
+            expected="a finite tree of modest depth",
+        ) from None
+    return Resolution(data, doc, base, builder.origins, texts, reg)
+
+
+def serialize_copy(value: Any) -> Any:
+    from .build import fresh
+
+    return fresh(value)
+
+
+def _apply_overrides(
+    data: Any, parsed: Sequence[ov.Override], builder: Builder, reg: Registry, allow: Any
+) -> Any:
+    loader = Loader(_decoders(reg))
+
+    def build_value(value: Any, path: tuple) -> Any:
+        sub = loader.from_data(value) if isinstance(value, (str, dict, list)) else Document(value)
+        sub.data = interpolate(sub)
+        raise_collected(check(sub, reg, allow), "override")
+        return Builder(sub, reg, allow).build(sub.data, path)
+
+    def record(path: tuple, text: str) -> None:
+        if builder.origins is not None:
+            for key in [k for k in builder.origins if k[: len(path)] == path]:
+                del builder.origins[key]
+            builder.origins[path] = Origin("override", text)
+
+    for override in parsed:
+        data = ov.apply(data, override, build=build_value, record=record)
+    return data
+
+
+def resolve(
+    source: Source,
+    overrides: Iterable[str] = (),
+    *,
+    registry: Registry | None = None,
+    allow_imports: nodes.AllowImports = (),
+    base_dir: str | None = None,
+) -> Any:
+    """Resolve a registered name (optionally in call syntax), a YAML path, YAML text or plain
+    data into plain data, applying dot-list ``overrides`` to the result.
+
+    Raises ``RecipekitError`` (often a ``ProblemReport`` of several problems) for bad input."""
+    return resolve_full(
+        source, overrides, registry=registry, allow_imports=allow_imports, base_dir=base_dir
+    ).data
+
+
+def load(path: str | os.PathLike, *, registry: Registry | None = None) -> Any:
+    """The document at ``path`` with ``@`` includes expanded, before interpolation and building."""
+    return load_document(Path(path), registry=registry).data
+
+
+def dump(
+    data: Any,
+    form: str = "expanded",
+    format: str = "yaml",
+    *,
+    registry: Registry | None = None,
+    encode: bool = True,
+) -> str:
+    """Serialize resolved data (or a ``Resolution``) as ``form`` in ``format`` (yaml|json)."""
+    if form not in serialize.FORMS:
+        raise BadArgumentError(
+            f"unknown form {form!r}", expected="one of " + ", ".join(serialize.FORMS)
+        )
+    if format not in serialize.FORMATS:
+        raise BadArgumentError(
+            f"unknown format {format!r}", expected="one of " + ", ".join(serialize.FORMATS)
+        )
+    resolution = data if isinstance(data, Resolution) else None
+    reg = _registry(
+        registry if registry is not None else resolution.registry if resolution else None
+    )
+    encoders = tuple(c.encode for c in reg.codecs) if encode else ()
+    value = resolution.data if resolution else data
+    json_keys = format == "json"
+    if form == "factory":
+        if resolution is None:
+            raise BadArgumentError("the factory form needs a Resolution (use resolve_full)")
+        try:
+            value = serialize.fold(resolution.document.data, resolution.base, resolution.data)
+        except serialize.CannotFold as exc:
+            raise BadArgumentError(
+                f"cannot write the overrides as _factory_ siblings: {exc}",
+                hint="use the expanded form",
+            ) from None
+        plain = serialize.to_plain(value, encoders=encoders, json_keys=json_keys)
+    elif form == "nemo-run":
+        plain = serialize.to_plain(value, encoders=encoders, json_keys=json_keys, nemo=True)
+        if format == "yaml":
+            return serialize.emit_yaml(plain, sort_keys=True)
+        return serialize.emit_json(plain)
+    elif form == "annotated":
+        if resolution is None or resolution.origins is None:
+            raise BadArgumentError("the annotated form needs a Resolution made with record=True")
+        if format != "yaml":
+            raise BadArgumentError("the annotated form is YAML only (comments)")
+        return serialize.annotated(serialize.to_plain(value, encoders=encoders), resolution.origins)
+    else:
+        plain = serialize.to_plain(value, encoders=encoders, json_keys=json_keys)
+    return serialize.emit_yaml(plain) if format == "yaml" else serialize.emit_json(plain)
+
+
+def explain(resolution: Resolution, path: str) -> tuple[tuple, Origin | None]:
+    """The origin of the value at dot ``path`` of a recorded resolution (nearest recorded prefix)."""
+    if resolution.origins is None:
+        raise BadArgumentError("explain needs a Resolution made with record=True")
+    probe = ov.parse(f"{path}=0", lambda text, key: None)
+    concrete: tuple = ()
+    node = resolution.data
+    for step in probe.steps:
+        if step.select is not None:
+            field_, wanted = step.select
+            hits = (
+                [
+                    i
+                    for i, item in enumerate(node)
+                    if isinstance(item, dict) and str(item.get(field_)) == wanted
+                ]
+                if isinstance(node, list)
+                else []
+            )
+            if not hits:
+                raise BadArgumentError(
+                    f"no item of {format_path(concrete)} has {field_}={wanted}", path=concrete
+                )
+            key = hits[-1]
+        else:
+            key = ov._child(node, step.key)
+            if key is ov._MISSING:
+                raise BadArgumentError(
+                    f"{format_path((*concrete, step.key))} does not exist",
+                    path=concrete,
+                    suggestions=closest(str(step.key), ov._choices(node)),
+                    choices=ov._choices(node)[:40],
+                )
+        node = ov._get(node, key)
+        concrete = (*concrete, key)
+    for cut in range(len(concrete), -1, -1):
+        origin = resolution.origins.get(concrete[:cut])
+        if origin is not None:
+            return concrete, origin
+    return concrete, None

@@ -1,0 +1,320 @@
+"""Pass 4 — *build*: call the factories and targets, producing fresh plain data.
+
+One recursive method per node kind, threading two paths: ``path`` (where the value sits in the
+*document*, for errors) and ``at`` (where it lands in the *result*, for provenance; the two differ
+once a list factory has been spliced).
+
+* factory node: call ``name(args)``; copy the result's containers (so no use ever shares state
+  with another use or the next call); apply sibling keys: a plain mapping merges into a mapping
+  (or dataclass) field recursively, anything else — including another node — replaces it;
+* target node: call ``_target_(**built keys)``, or ``functools.partial`` with ``_partial_: true``;
+* list: factory nodes whose result is a list are spliced in place; everything else is one item;
+* mapping / scalar: copied as data.
+
+With ``record`` set, every result path gets an ``Origin`` (which factory call, sibling key,
+document line or override produced it) for ``explain`` and the annotated output.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from . import keys, nodes
+from .callsyntax import Call, Ref, parse_call
+from .document import Document
+from .errors import BadArgumentError, BadFieldError, CallError, Mark, RecipekitError, closest
+from .registry import Registry
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a value of the result came from."""
+
+    kind: str  # "factory" | "sibling" | "document" | "override" | "target"
+    detail: str
+    mark: Mark | None = None
+    source: str | None = None  # file:line of the factory's definition
+
+    def __str__(self) -> str:
+        text = f"{self.kind}: {self.detail}"
+        if self.mark:
+            text += f" ({self.mark})"
+        if self.source:
+            text += f" [defined at {self.source}]"
+        return text
+
+
+def fresh(value: Any) -> Any:
+    """A copy of every dict/list/tuple/set container of ``value`` (other objects are kept)."""
+    if isinstance(value, dict):
+        return {k: fresh(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [fresh(v) for v in value]
+    if isinstance(value, tuple) and type(value) is tuple:
+        return tuple(fresh(v) for v in value)
+    if isinstance(value, set):
+        return {fresh(v) for v in value}
+    return value
+
+
+class Builder:
+    """Builds one document; ``origins`` is filled when ``record`` is true."""
+
+    def __init__(
+        self,
+        doc: Document,
+        registry: Registry,
+        allow_imports: nodes.AllowImports,
+        record: bool = False,
+    ) -> None:
+        self.doc = doc
+        self.registry = registry
+        self.allow = allow_imports
+        self.origins: dict[tuple, Origin] | None = {} if record else None
+
+    # ---------------------------------------------------------------- dispatch
+    def build(self, value: Any, path: tuple = (), at: tuple = ()) -> Any:
+        if isinstance(value, dict):
+            node_kind = nodes.kind(value)
+            if node_kind == "factory":
+                return self.factory(value, path, at)
+            if node_kind == "target":
+                return self.target(value, path, at)
+            return self.mapping(value, path, at)
+        if isinstance(value, list):
+            return self.sequence(value, path, at)
+        if isinstance(value, tuple):
+            return tuple(self.build(v, (*path, i), (*at, i)) for i, v in enumerate(value))
+        return value
+
+    def mapping(self, value: dict, path: tuple, at: tuple) -> dict:
+        out = {}
+        for k, v in value.items():
+            out[k] = self.build(v, (*path, k), (*at, k))
+            if self.origins is not None and (*at, k) not in self.origins:
+                self.origins[(*at, k)] = Origin("document", "value", self.doc.where(value, k))
+        return out
+
+    def sequence(self, value: list, path: tuple, at: tuple) -> list:
+        out: list = []
+        for i, item in enumerate(value):
+            here = (*at, len(out))
+            built = self.build(item, (*path, i), here)
+            if isinstance(built, list) and nodes.is_node(item) and keys.FACTORY in item:
+                if self.origins is not None:
+                    origin = self.origins.pop(here, None)
+                    for j in range(len(built)):
+                        if origin is not None:
+                            self.origins[(*at, len(out) + j)] = origin
+                        self._shift(here, (*at, len(out) + j), j)
+                out.extend(built)
+            else:
+                if self.origins is not None and here not in self.origins:
+                    self.origins[here] = Origin("document", "list item", self.doc.where(value, i))
+                out.append(built)
+        return out
+
+    def _shift(self, spliced: tuple, target: tuple, j: int) -> None:
+        """Provenance recorded under ``spliced + (j, ...)`` belongs to ``target``."""
+        assert self.origins is not None
+        prefix = (*spliced, j)
+        for key in [k for k in self.origins if k[: len(prefix)] == prefix]:
+            self.origins[(*target, *key[len(prefix) :])] = self.origins.pop(key)
+
+    # ---------------------------------------------------------------- factory nodes
+    def factory(self, node: dict, path: tuple, at: tuple) -> Any:
+        mark = self.doc.where(node, keys.FACTORY)
+        where = (*path, keys.FACTORY)
+        try:
+            call = parse_call(node[keys.FACTORY])
+            func, entry = nodes.lookup(call.name, self.registry, self.allow)
+        except RecipekitError as exc:
+            raise exc.located(path=where, mark=mark) from None
+        result = fresh(self.invoke(func, call, where, mark))
+        if self.origins is not None:
+            self.origins[at] = Origin("factory", str(call), mark, entry.source if entry else None)
+        sibs = nodes.siblings(node)
+        if sibs:
+            result = self.override(result, sibs, node, call, path, at)
+        return result
+
+    def invoke(self, func: Any, call: Call, where: tuple, mark: Mark | None) -> Any:
+        args = [self.argument(a, where, mark) for a in call.args]
+        kwargs = {k: self.argument(v, where, mark) for k, v in call.kwargs.items()}
+        try:
+            return func(*args, **kwargs)
+        except RecipekitError as exc:
+            raise exc.located(path=where, mark=mark) from None
+        except RecursionError:
+            raise
+        except Exception as exc:
+            raise CallError(
+                f"{call} raised {type(exc).__name__}: {exc}", path=where, mark=mark
+            ) from exc
+
+    def argument(self, value: Any, where: tuple, mark: Mark | None) -> Any:
+        if isinstance(value, Ref):
+            if value.name in self.registry:
+                call = value.call or Call(value.name)
+                return fresh(self.invoke(self.registry.get(value.name).func, call, where, mark))
+            if value.call is None:
+                return value.name  # NeMo-Run: an unknown bare word is a string
+            raise BadArgumentError(
+                f"argument {value.call} names no registered factory",
+                path=where,
+                mark=mark,
+                suggestions=closest(value.name, self.registry.names()),
+            )
+        if isinstance(value, (list, dict, tuple, set)):
+            return fresh(_refs(value, self, where, mark))
+        return value
+
+    def override(
+        self, result: Any, sibs: dict, node: dict, call: Call, path: tuple, at: tuple
+    ) -> Any:
+        """Apply sibling keys to a factory result (NeMo-Run: they are field overrides)."""
+        if isinstance(result, dict):
+            return self.merge(result, sibs, node, path, at, "sibling")
+        if dataclasses.is_dataclass(result) and not isinstance(result, type):
+            return self.replace_fields(result, sibs, node, path, at, call)
+        kind = type(result).__name__
+        first = next(iter(sibs))
+        raise BadFieldError(
+            f"{call.name} returned a {kind}; sibling key {first!r} can only override fields of a mapping or dataclass result",
+            path=(*path, first),
+            mark=self.doc.where(node, first),
+            hint='pass arguments with call syntax instead: _factory_: "name(arg=...)"',
+        )
+
+    def merge(
+        self, target: dict, updates: dict, source: dict, path: tuple, at: tuple, kind: str
+    ) -> dict:
+        for k, v in updates.items():
+            current = target.get(k)
+            if (
+                isinstance(v, dict)
+                and not nodes.is_node(v)
+                and (isinstance(current, dict) or _is_instance(current))
+            ):
+                if isinstance(current, dict):
+                    target[k] = self.merge(current, v, v, (*path, k), (*at, k), kind)
+                else:
+                    target[k] = self.replace_fields(current, v, v, (*path, k), (*at, k), None)
+            else:
+                target[k] = self.build(v, (*path, k), (*at, k))
+                if self.origins is not None and not nodes.is_node(v):
+                    self._clear((*at, k))
+                    self.origins[(*at, k)] = Origin(kind, f"key {k!r}", self.doc.where(source, k))
+        return target
+
+    def _clear(self, prefix: tuple) -> None:
+        assert self.origins is not None
+        for key in [k for k in self.origins if k[: len(prefix)] == prefix]:
+            del self.origins[key]
+
+    def replace_fields(
+        self, obj: Any, updates: dict, source: dict, path: tuple, at: tuple, call: Call | None
+    ) -> Any:
+        fields = {f.name: f for f in dataclasses.fields(obj)}
+        changes: dict[str, Any] = {}
+        for k, v in updates.items():
+            if k not in fields:
+                params = _param_names(call, self.registry) if call else []
+                hint = None
+                if call is not None and k in params:
+                    hint = f'{k!r} is an argument of {call.name}, not a field of its result: write _factory_: "{call.name}({k}=...)"'
+                raise BadFieldError(
+                    f"{k!r} is not a field of {type(obj).__name__}",
+                    path=(*path, k),
+                    mark=self.doc.where(source, k),
+                    expected=f"one of the fields: {', '.join(fields)}",
+                    suggestions=closest(str(k), list(fields)),
+                    hint=hint,
+                )
+            current = getattr(obj, k)
+            if isinstance(v, dict) and not nodes.is_node(v) and isinstance(current, dict):
+                changes[k] = self.merge(fresh(current), v, v, (*path, k), (*at, k), "sibling")
+            elif isinstance(v, dict) and not nodes.is_node(v) and _is_instance(current):
+                changes[k] = self.replace_fields(current, v, v, (*path, k), (*at, k), None)
+            else:
+                changes[k] = self.build(v, (*path, k), (*at, k))
+                if self.origins is not None:
+                    self.origins[(*at, k)] = Origin(
+                        "sibling", f"field {k!r}", self.doc.where(source, k)
+                    )
+        init = {k: v for k, v in changes.items() if fields[k].init}
+        try:
+            new = dataclasses.replace(obj, **init) if init else obj
+        except Exception as exc:
+            raise CallError(
+                f"setting {', '.join(init)} on {type(obj).__name__} failed: {type(exc).__name__}: {exc}",
+                path=path,
+            ) from exc
+        for k, v in changes.items():
+            if not fields[k].init:
+                object.__setattr__(new, k, v)
+        return new
+
+    # ---------------------------------------------------------------- target nodes
+    def target(self, node: dict, path: tuple, at: tuple) -> Any:
+        mark = self.doc.where(node, keys.TARGET)
+        where = (*path, keys.TARGET)
+        name = node[keys.TARGET]
+        try:
+            if not isinstance(name, str):
+                raise BadArgumentError(
+                    f"{keys.TARGET} must be a dotted name, not {type(name).__name__}"
+                )
+            func, entry = nodes.lookup(name, self.registry, self.allow)
+        except RecipekitError as exc:
+            raise exc.located(path=where, mark=mark) from None
+        if node.get(keys.CALL) is False:
+            return func
+        kwargs = {k: self.build(v, (*path, k), (*at, k)) for k, v in nodes.siblings(node).items()}
+        raw_args = node.get(keys.ARGS, [])
+        args = [
+            self.build(v, (*path, keys.ARGS, i), (*at, keys.ARGS, i))
+            for i, v in enumerate(raw_args if isinstance(raw_args, list) else [raw_args])
+        ]
+        if self.origins is not None:
+            self.origins[at] = Origin("target", name, mark, entry.source if entry else None)
+        if node.get(keys.PARTIAL):
+            return functools.partial(func, *args, **kwargs)
+        try:
+            return func(*args, **kwargs)
+        except RecipekitError as exc:
+            raise exc.located(path=where, mark=mark) from None
+        except Exception as exc:
+            raise CallError(
+                f"{name}(...) raised {type(exc).__name__}: {exc}", path=where, mark=mark
+            ) from exc
+
+
+def _is_instance(value: Any) -> bool:
+    return dataclasses.is_dataclass(value) and not isinstance(value, type)
+
+
+def _param_names(call: Call, registry: Registry) -> list[str]:
+    try:
+        sig = registry.get(call.name).signature
+    except RecipekitError:
+        return []
+    return list(sig.parameters) if sig else []
+
+
+def _refs(value: Any, builder: Builder, where: tuple, mark: Mark | None) -> Any:
+    if isinstance(value, Ref):
+        return builder.argument(value, where, mark)
+    if isinstance(value, dict):
+        return {k: _refs(v, builder, where, mark) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_refs(v, builder, where, mark) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_refs(v, builder, where, mark) for v in value)
+    return value
+
+
+__all__ = ["Builder", "Origin", "fresh", "parse_call"]

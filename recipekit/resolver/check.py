@@ -1,0 +1,275 @@
+"""Pass 3 — *check*: validate the whole document before any factory is called.
+
+For every factory and target node it looks the name up, parses the call syntax, binds the
+arguments to the signature (unknown, missing or duplicated arguments), compares literal arguments
+with simple annotations (``int``, ``float``, ``str``, ``bool``, ``None``, ``Literal``, ``Union``/
+``Optional``, ``list``/``tuple``/``dict`` and their element types) and, when the factory's return
+annotation is a dataclass, checks sibling keys against its fields. Every problem is collected;
+the caller raises them together as one report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import types
+import typing
+from typing import Any
+
+from . import keys, nodes
+from .callsyntax import Call, Ref, parse_call
+from .document import Document
+from .errors import BadArgumentError, BadFieldError, RecipekitError, closest
+from .registry import Registry
+
+
+def check(
+    doc: Document, registry: Registry, allow_imports: nodes.AllowImports
+) -> list[RecipekitError]:
+    """Every problem of ``doc.data`` (an empty list when it is fine)."""
+    problems: list[RecipekitError] = []
+    _walk(doc.data, (), doc, registry, allow_imports, problems, None, None)
+    return problems
+
+
+def _walk(
+    value: Any,
+    path: tuple,
+    doc: Document,
+    reg: Registry,
+    allow: Any,
+    out: list,
+    parent: object,
+    key: object,
+) -> None:
+    if isinstance(value, dict):
+        node_kind = nodes.kind(value)
+        if node_kind == "factory":
+            _check_factory(value, path, doc, reg, allow, out)
+        elif node_kind == "target":
+            _check_target(value, path, doc, reg, allow, out)
+        elif keys.PARTIAL in value:
+            out.append(
+                BadArgumentError(
+                    f"{keys.PARTIAL} needs a {keys.TARGET}",
+                    path=(*path, keys.PARTIAL),
+                    mark=doc.where(value, keys.PARTIAL),
+                )
+            )
+        for k, v in value.items():
+            if k not in keys.RESERVED:
+                _walk(v, (*path, k), doc, reg, allow, out, value, k)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _walk(v, (*path, i), doc, reg, allow, out, value, i)
+
+
+def _check_factory(
+    node: dict, path: tuple, doc: Document, reg: Registry, allow: Any, out: list
+) -> None:
+    where = (*path, keys.FACTORY)
+    mark = doc.where(node, keys.FACTORY)
+    if keys.TARGET in node:
+        out.append(
+            BadArgumentError(
+                f"a node has both {keys.FACTORY} and {keys.TARGET}",
+                path=path,
+                mark=mark,
+                expected="one of them",
+            )
+        )
+        return
+    if keys.PARTIAL in node:
+        out.append(
+            BadArgumentError(
+                f"{keys.PARTIAL} does not apply to {keys.FACTORY}",
+                path=path,
+                mark=mark,
+                hint="use call syntax, or _target_ with _partial_: true",
+            )
+        )
+    try:
+        call = parse_call(node[keys.FACTORY])
+        func, entry = nodes.lookup(call.name, reg, allow)
+    except RecipekitError as exc:
+        out.append(exc.located(path=where, mark=mark))
+        return
+    _check_call(func, call, where, mark, reg, out)
+    fields = _dataclass_fields(entry.hints.get("return") if entry else None)
+    if fields is not None:
+        params = _params(func)
+        for sib in nodes.siblings(node):
+            if sib not in fields:
+                hint = None
+                if sib in params:
+                    hint = f'{sib!r} is an argument of {call.name}, not a field of its result: write _factory_: "{call.name}({sib}=...)"'
+                out.append(
+                    BadFieldError(
+                        f"{sib!r} is not a field of the result of {call.name}",
+                        path=(*path, sib),
+                        mark=doc.where(node, sib),
+                        expected=f"one of the fields: {', '.join(fields)}",
+                        suggestions=closest(str(sib), fields),
+                        hint=hint,
+                    )
+                )
+
+
+def _check_target(
+    node: dict, path: tuple, doc: Document, reg: Registry, allow: Any, out: list
+) -> None:
+    where = (*path, keys.TARGET)
+    mark = doc.where(node, keys.TARGET)
+    name = node[keys.TARGET]
+    if not isinstance(name, str):
+        out.append(BadArgumentError(f"{keys.TARGET} must be a dotted name", path=where, mark=mark))
+        return
+    try:
+        func, _ = nodes.lookup(name, reg, allow)
+    except RecipekitError as exc:
+        out.append(exc.located(path=where, mark=mark))
+        return
+    if node.get(keys.CALL) is False:
+        return
+    args = node.get(keys.ARGS, ())
+    kwargs = {k: v for k, v in nodes.siblings(node).items()}
+    if node.get(keys.PARTIAL):
+        return
+    _bind(
+        func,
+        name,
+        list(args) if isinstance(args, list) else [],
+        kwargs,
+        where,
+        mark,
+        reg,
+        out,
+        check_types=False,
+    )
+
+
+def _check_call(func: Any, call: Call, where: tuple, mark: Any, reg: Registry, out: list) -> None:
+    for ref in [*call.args, *call.kwargs.values()]:
+        if isinstance(ref, Ref) and ref.call is not None and ref.name not in reg:
+            out.append(
+                BadArgumentError(
+                    f"argument {ref.name}(...) names no registered factory",
+                    path=where,
+                    mark=mark,
+                    suggestions=closest(ref.name, reg.names()),
+                )
+            )
+    _bind(
+        func, call.name, list(call.args), dict(call.kwargs), where, mark, reg, out, check_types=True
+    )
+
+
+def _bind(
+    func: Any,
+    name: str,
+    args: list,
+    kwargs: dict,
+    where: tuple,
+    mark: Any,
+    reg: Registry,
+    out: list,
+    *,
+    check_types: bool,
+) -> None:
+    try:
+        sig = inspect.signature(func)
+    except (TypeError, ValueError):
+        return
+    try:
+        bound = sig.bind(*args, **kwargs)
+    except TypeError as exc:
+        params = list(sig.parameters)
+        bad = [k for k in kwargs if k not in sig.parameters]
+        out.append(
+            BadArgumentError(
+                f"arguments do not fit {name}: {exc}",
+                path=where,
+                mark=mark,
+                expected=f"{name}{sig}",
+                suggestions=closest(bad[0], params) if bad else (),
+            )
+        )
+        return
+    if not check_types:
+        return
+    try:
+        hints = typing.get_type_hints(func)
+    except Exception:
+        return
+    for pname, value in bound.arguments.items():
+        ann = hints.get(pname)
+        kind_ = sig.parameters[pname].kind
+        if (
+            ann is None
+            or isinstance(value, Ref)
+            or kind_ in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+        ):
+            continue
+        if not accepts(value, ann):
+            out.append(
+                BadArgumentError(
+                    f"argument {pname}={value!r} of {name} has the wrong type",
+                    path=where,
+                    mark=mark,
+                    expected=f"{pname}: {_type_name(ann)}",
+                )
+            )
+
+
+def _type_name(ann: Any) -> str:
+    return ann.__name__ if isinstance(ann, type) else str(ann).replace("typing.", "")
+
+
+def accepts(value: Any, ann: Any) -> bool:
+    """A conservative structural check: True unless the value clearly does not fit."""
+    if ann is Any or ann is inspect.Parameter.empty or isinstance(ann, (str, typing.TypeVar)):
+        return True
+    if ann is None or ann is type(None):
+        return value is None
+    origin = typing.get_origin(ann)
+    if origin is typing.Union or (hasattr(types, "UnionType") and origin is types.UnionType):
+        return any(accepts(value, a) for a in typing.get_args(ann))
+    if origin is typing.Literal:
+        return value in typing.get_args(ann)
+    if origin is typing.Annotated:
+        return accepts(value, typing.get_args(ann)[0])
+    if origin in (list, tuple, set, frozenset, dict):
+        if not isinstance(value, origin):
+            return False
+        args = typing.get_args(ann)
+        if origin is dict and len(args) == 2:
+            return all(accepts(k, args[0]) and accepts(v, args[1]) for k, v in value.items())
+        if origin is tuple and args and args[-1] is not Ellipsis:
+            return len(args) == len(value) and all(
+                accepts(v, a) for v, a in zip(value, args, strict=True)
+            )
+        if args:
+            return all(accepts(v, args[0]) for v in value)
+        return True
+    if ann is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if ann is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(ann, type):
+        if ann in (str, bool, list, dict, tuple, bytes):
+            return isinstance(value, ann)
+        return True  # other classes: leave it to the factory
+    return True
+
+
+def _dataclass_fields(ann: Any) -> list[str] | None:
+    if isinstance(ann, type) and dataclasses.is_dataclass(ann):
+        return [f.name for f in dataclasses.fields(ann)]
+    return None
+
+
+def _params(func: Any) -> list[str]:
+    try:
+        return list(inspect.signature(func).parameters)
+    except (TypeError, ValueError):
+        return []

@@ -1,0 +1,264 @@
+"""Pass 1 — *load*: turn any source into a ``Document`` (plain data + where it came from).
+
+Sources: a registered name (``nvfp4``, ``general/ptq/x(a=1)``) becomes ``{_factory_: name}``; a
+path (``str`` ending in ``.yaml``/``.yml``/``.json``, or ``pathlib.Path``) is read; other strings
+are YAML text; anything else is plain Python data. Files are parsed by ``yamlio`` (safe, bounded,
+marked) and cached by (path, mtime, size): no pass mutates input data, so sharing is safe.
+
+Then ``@path.yaml`` / ``@path.yaml:section`` string values are replaced by the referenced file's
+data (relative to the referring file; includes nest; a loop is a ``CycleError`` printing the
+chain in order), and the registry's codecs decode domain values (e.g. ModelOpt's ``num_bits:
+e4m3`` -> ``(4, 3)``), both copy-on-write.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import keys, yamlio
+from .errors import CycleError, Mark, RecipekitError, SourceError, closest
+from .yamlio import SourceMap
+
+Decoder = Callable[[object, Any], Any]  # (key, value) -> value (the same object when unchanged)
+
+
+@dataclass
+class Document:
+    """Plain data plus the marks of every value that came from a file."""
+
+    data: Any
+    file: str | None = None
+    marks: list[SourceMap] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def where(self, container: object, key: object = None) -> Mark | None:
+        for table in self.marks:
+            mark = table.get(container, key)
+            if mark is not None:
+                return mark
+        return None
+
+
+_FILE_CACHE: dict[tuple[str, int, int], tuple[Any, SourceMap]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def read_yaml(path: str | os.PathLike, *, cache: bool = True) -> tuple[Any, SourceMap]:
+    """Parse one YAML/JSON file (single document) with marks; cached by path, mtime and size."""
+    file = os.path.abspath(os.fspath(path))
+    try:
+        st = os.stat(file)
+    except OSError as exc:
+        raise SourceError(
+            f"cannot read {path}: {exc.strerror}", expected="an existing YAML file"
+        ) from None
+    key = (file, st.st_mtime_ns, st.st_size)
+    hit = _FILE_CACHE.get(key) if cache else None
+    if hit is not None:
+        return hit
+    try:
+        with open(file, encoding="utf-8") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(f"cannot read {path}: {exc}") from None
+    marks = SourceMap()
+    data = yamlio.load(text, os.fspath(path), marks)
+    if cache:
+        with _CACHE_LOCK:
+            if len(_FILE_CACHE) > 512:
+                _FILE_CACHE.clear()
+            _FILE_CACHE[key] = (data, marks)
+    return data, marks
+
+
+def looks_like_path(text: str) -> bool:
+    return "\n" not in text and text.strip().lower().endswith((".yaml", ".yml", ".json"))
+
+
+def parse_include(value: str) -> tuple[str, str | None] | None:
+    """``"@a/b.yaml:sec.sub"`` -> ``("a/b.yaml", "sec.sub")``; None if not an include."""
+    if not value.startswith(keys.INCLUDE_PREFIX) or "\n" in value:
+        return None
+    body = value[len(keys.INCLUDE_PREFIX) :]
+    for suffix in keys.INCLUDE_SUFFIXES:
+        index = body.lower().find(suffix)
+        if index > 0:
+            end = index + len(suffix)
+            rest = body[end:]
+            if not rest:
+                return body, None
+            if rest.startswith(":") and len(rest) > 1:
+                return body[:end], rest[1:]
+    return None
+
+
+class Loader:
+    """Expands ``@`` includes and applies decoders, recording marks into one ``Document``."""
+
+    def __init__(self, decoders: Sequence[Decoder] = (), *, cache: bool = True) -> None:
+        self.decoders = tuple(decoders)
+        self.cache = cache
+
+    def from_file(self, path: str | os.PathLike) -> Document:
+        data, marks = read_yaml(path, cache=self.cache)
+        doc = Document(None, os.fspath(path), [marks], [os.path.abspath(path)])
+        doc.data = self.expand(
+            data, doc, os.path.dirname(os.path.abspath(path)), (os.path.abspath(path),), ()
+        )
+        return doc
+
+    def from_text(
+        self, text: str, *, file: str | None = None, base_dir: str | None = None
+    ) -> Document:
+        marks = SourceMap()
+        data = yamlio.load(text, file, marks)
+        doc = Document(None, file, [marks])
+        doc.data = self.expand(data, doc, base_dir or os.getcwd(), (), ())
+        return doc
+
+    def from_data(self, data: Any, *, base_dir: str | None = None) -> Document:
+        doc = Document(None)
+        doc.data = self.expand(data, doc, base_dir or os.getcwd(), (), ())
+        return doc
+
+    # -- the pass: copy-on-write walk -------------------------------------------------------
+    def expand(
+        self, value: Any, doc: Document, base: str, chain: tuple[str, ...], path: tuple
+    ) -> Any:
+        if isinstance(value, dict):
+            out, changed = {}, False
+            for key, item in value.items():
+                new = self._decode(
+                    key, self._include_or_expand(item, doc, base, chain, (*path, key), value, key)
+                )
+                changed |= new is not item
+                out[key] = new
+            if not changed:
+                return value
+            _copy_marks(doc, value, out)
+            return out
+        if isinstance(value, list):
+            out_list, changed = [], False
+            for index, item in enumerate(value):
+                new = self._include_or_expand(item, doc, base, chain, (*path, index), value, index)
+                changed |= new is not item
+                out_list.append(new)
+            if not changed:
+                return value
+            _copy_marks(doc, value, out_list)
+            return out_list
+        return value
+
+    def _decode(self, key: object, value: Any) -> Any:
+        for decode in self.decoders:
+            value = decode(key, value)
+        return value
+
+    def _include_or_expand(
+        self,
+        item: Any,
+        doc: Document,
+        base: str,
+        chain: tuple[str, ...],
+        path: tuple,
+        parent: object,
+        key: object,
+    ) -> Any:
+        if isinstance(item, str):
+            ref = parse_include(item)
+            if ref is None:
+                return item
+            return self._include(ref, doc, base, chain, path, doc.where(parent, key))
+        if isinstance(item, (dict, list)):
+            return self.expand(item, doc, base, chain, path)
+        return item
+
+    def _include(
+        self,
+        ref: tuple[str, str | None],
+        doc: Document,
+        base: str,
+        chain: tuple[str, ...],
+        path: tuple,
+        mark: Mark | None,
+    ) -> Any:
+        rel, section = ref
+        file = os.path.normpath(os.path.join(base, os.path.expanduser(rel)))
+        if file in chain:
+            loop = [*chain[chain.index(file) :], file]
+            raise CycleError(
+                "files include each other in a loop",
+                path=path,
+                mark=mark,
+                chain=[os.path.relpath(f) for f in loop],
+                expected="an include graph without cycles",
+            )
+        if not os.path.exists(file):
+            raise SourceError(
+                f"included file {rel!r} does not exist (looked for {file})",
+                path=path,
+                mark=mark,
+                expected="a path relative to the including file",
+            )
+        try:
+            data, marks = read_yaml(file, cache=self.cache)
+        except RecipekitError as exc:
+            raise exc.located(path=path, mark=mark) from None
+        doc.marks.append(marks)
+        doc.files.append(file)
+        if section:
+            data = _select(data, section, rel, path, mark)
+        return self.expand(data, doc, os.path.dirname(file), (*chain, file), path)
+
+
+def _select(data: Any, section: str, rel: str, path: tuple, mark: Mark | None) -> Any:
+    node = data
+    for part in section.split("."):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            continue
+        if (
+            isinstance(node, list)
+            and part.lstrip("-").isdigit()
+            and -len(node) <= int(part) < len(node)
+        ):
+            node = node[int(part)]
+            continue
+        choices = [str(k) for k in node] if isinstance(node, dict) else []
+        raise SourceError(
+            f"section {section!r} not found in {rel}",
+            path=path,
+            mark=mark,
+            expected="a key of the included file",
+            suggestions=closest(part, choices),
+            choices=choices,
+        )
+    return node
+
+
+def _copy_marks(doc: Document, old: object, new: dict | list) -> None:
+    if not doc.marks:
+        return
+    table = doc.marks[0]
+    keys_ = range(len(new)) if isinstance(new, list) else list(new)
+    for key in keys_:
+        mark = doc.where(old, key)
+        if mark is not None:
+            table.add(new, key, mark)
+    mark = doc.where(old)
+    if mark is not None:
+        table.add(new, None, mark)
+
+
+def resolve_source_path(source: str | Path) -> Path | None:
+    """The file a source string names, if it names one."""
+    if isinstance(source, Path):
+        return source
+    if looks_like_path(source):
+        return Path(source)
+    return None

@@ -1,0 +1,28 @@
+"""The reserved keys and markers of recipekit documents, in one place.
+
+Every pass of the resolver refers to these constants; no other module spells a reserved key as a
+literal. ``FACTORY``/``TARGET``/``PARTIAL`` follow NeMo-Run's (and Hydra's) spelling so that the same
+YAML is meaningful to both tools; ``CALL`` is what NeMo-Run writes for a function used as a value.
+"""
+
+from __future__ import annotations
+
+FACTORY = "_factory_"
+TARGET = "_target_"
+PARTIAL = "_partial_"
+CALL = "_call_"
+ARGS = "_args_"
+
+#: Keys that make a mapping a *node* (an instruction to build something) rather than data.
+NODE_KEYS = frozenset({FACTORY, TARGET})
+#: Every key the resolver gives a meaning to; none of them survives into resolved data.
+RESERVED = frozenset({FACTORY, TARGET, PARTIAL, CALL, ARGS})
+
+#: A string value starting with this is a reference to another file: ``"@path.yaml[:section]"``.
+INCLUDE_PREFIX = "@"
+#: File suffixes an ``@`` reference may name (anything else stays a plain string).
+INCLUDE_SUFFIXES = (".yaml", ".yml", ".json")
+
+#: Interpolation: ``${a.b}`` refers to another value of the same document.
+INTERPOLATION_OPEN = "${"
+INTERPOLATION_CLOSE = "}"

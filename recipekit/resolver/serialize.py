@@ -1,0 +1,302 @@
+"""Serialization: resolved data back to text, in four forms.
+
+* ``expanded`` — the resolved data as YAML or JSON: deterministic, key order preserved, no
+  anchors. Dataclasses become mappings of their fields, tuples and sets become lists, and in JSON
+  non-string keys become their JSON text (``-1`` -> ``"-1"``). Registry codecs encode domain
+  values first (ModelOpt's ``(4, 3)`` -> ``e4m3``), so ModelOpt's loader reads our output back to
+  the same value. Functions used as values are written the way NeMo-Run does,
+  ``{_target_: mod.fn, _call_: false}``; ``functools.partial`` as ``_target_`` + ``_partial_``.
+* ``annotated`` — ``expanded`` YAML with provenance comments (``# factory: nvfp4() (file:line)``)
+  wherever the origin of a value differs from its parent's.
+* ``factory`` — the source document in ``_factory_`` form with overrides folded in (see ``fold``).
+* ``nemo-run`` — the ``_target_`` form NeMo-Run's ``--to-yaml`` writes for objects: dataclasses
+  as ``{_target_: module.Class, <fields that differ from their defaults>}``, keys sorted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import enum
+import functools
+import inspect
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import PurePath
+from typing import Any
+
+import yaml
+
+from . import keys
+from .errors import BadArgumentError, format_path
+
+FORMS = ("expanded", "annotated", "factory", "nemo-run")
+FORMATS = ("yaml", "json")
+Encoder = Callable[[object, Any], Any]
+
+
+def qualname(obj: Any) -> str:
+    module = getattr(obj, "__module__", None) or type(obj).__module__
+    return f"{module}.{getattr(obj, '__qualname__', type(obj).__qualname__)}"
+
+
+def to_plain(
+    value: Any,
+    *,
+    encoders: Sequence[Encoder] = (),
+    json_keys: bool = False,
+    nemo: bool = False,
+    path: tuple = (),
+) -> Any:
+    """Plain YAML/JSON-ready data; raises ``BadArgumentError`` naming the path of anything else."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        if json_keys and not math.isfinite(value):
+            return str(value)
+        return value
+    if isinstance(value, Mapping):
+        out = {}
+        for k, v in value.items():
+            for encode in encoders:
+                v = encode(k, v)
+            key = k
+            if json_keys and not isinstance(k, str):
+                key = json.dumps(k) if isinstance(k, (int, float, bool)) or k is None else str(k)
+            elif not isinstance(k, (str, int, float, bool)) and k is not None:
+                key = str(k)
+            out[key] = to_plain(
+                v, encoders=encoders, json_keys=json_keys, nemo=nemo, path=(*path, k)
+            )
+        return out
+    if isinstance(value, (list, tuple)):
+        return [
+            to_plain(v, encoders=encoders, json_keys=json_keys, nemo=nemo, path=(*path, i))
+            for i, v in enumerate(value)
+        ]
+    if isinstance(value, (set, frozenset)):
+        return [
+            to_plain(v, encoders=encoders, json_keys=json_keys, nemo=nemo, path=(*path, i))
+            for i, v in enumerate(sorted(value, key=repr))
+        ]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {}
+        for f in dataclasses.fields(value):
+            current = getattr(value, f.name)
+            if nemo and _is_default(f, current):
+                continue
+            fields[f.name] = current
+        plain = to_plain(fields, encoders=encoders, json_keys=json_keys, nemo=nemo, path=path)
+        return {keys.TARGET: qualname(type(value)), **plain} if nemo else plain
+    if isinstance(value, functools.partial):
+        body = {keys.TARGET: qualname(value.func), keys.PARTIAL: True}
+        if value.args:
+            body[keys.ARGS] = list(value.args)
+        body.update(value.keywords)
+        return to_plain(body, encoders=encoders, json_keys=json_keys, nemo=nemo, path=path)
+    if inspect.isfunction(value) or inspect.isclass(value) or inspect.isbuiltin(value):
+        return {keys.TARGET: qualname(value), keys.CALL: False}
+    if isinstance(value, enum.Enum):
+        return to_plain(value.value, encoders=encoders, json_keys=json_keys, nemo=nemo, path=path)
+    if isinstance(value, PurePath):
+        return str(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat() if json_keys else value
+    raise BadArgumentError(
+        f"cannot serialize a value of type {type(value).__name__}",
+        path=path,
+        expected="plain data, dataclasses, enums, paths, functions or functools.partial",
+    )
+
+
+def _is_default(f: dataclasses.Field, value: Any) -> bool:
+    if f.default is not dataclasses.MISSING:
+        return _same(value, f.default)
+    if f.default_factory is not dataclasses.MISSING:
+        try:
+            return _same(value, f.default_factory())
+        except Exception:
+            return False
+    return False
+
+
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _str_presenter)
+
+
+def emit_yaml(plain: Any, *, sort_keys: bool = False) -> str:
+    return yaml.dump(
+        plain,
+        Dumper=_Dumper,
+        sort_keys=sort_keys,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=4096,
+    )
+
+
+def emit_json(plain: Any) -> str:
+    return json.dumps(plain, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def scalar_text(value: Any) -> str:
+    """One scalar as a YAML flow token (``e4m3``, ``'*'``, ``null``, ``16``)."""
+    text = yaml.dump(value, Dumper=_Dumper, default_flow_style=True, allow_unicode=True, width=4096)
+    text = text[: -len("\n...\n")] if text.endswith("\n...\n") else text.rstrip("\n")
+    return text
+
+
+def annotated(
+    plain: Any, origins: Mapping[tuple, Any], raw_paths: Mapping[tuple, tuple] | None = None
+) -> str:
+    """``expanded`` YAML with ``# origin`` comments where the origin changes."""
+    lines: list[str] = []
+
+    def note(path: tuple, inherited: Any) -> tuple[str, Any]:
+        origin = origins.get(path)
+        if origin is None or origin == inherited:
+            return "", inherited
+        if getattr(origin, "kind", None) == "document" and _same_file(origin, inherited):
+            return "", origin  # a plain value of the same file: its line is no news
+        return f"  # {origin}", origin
+
+    def walk(value: Any, path: tuple, indent: int, inherited: Any, lead: str | None = None) -> None:
+        pad = " " * indent
+        if isinstance(value, dict):
+            first = True
+            for k, v in value.items():
+                key_path = (*path, k)
+                comment, origin = note(key_path, inherited)
+                prefix = lead if (lead is not None and first) else pad
+                first = False
+                key = scalar_text(k)
+                if isinstance(v, (dict, list)) and v:
+                    lines.append(f"{prefix}{key}:{comment}")
+                    walk(v, key_path, indent + 2, origin)
+                else:
+                    lines.append(
+                        f"{prefix}{key}: {scalar_text(v) if not isinstance(v, (dict, list)) else ('{}' if isinstance(v, dict) else '[]')}{comment}"
+                    )
+            return
+        if isinstance(value, list):
+            for i, v in enumerate(value):
+                item_path = (*path, i)
+                comment, origin = note(item_path, inherited)
+                if isinstance(v, dict) and v:
+                    if comment:
+                        lines.append(f"{pad}# item {i}:{comment[3:]}")
+                    walk(v, item_path, indent + 2, origin, lead=f"{pad}- ")
+                elif isinstance(v, list) and v:
+                    lines.append(f"{pad}-{comment}")
+                    walk(v, item_path, indent + 2, origin)
+                else:
+                    text = (
+                        scalar_text(v)
+                        if not isinstance(v, (dict, list))
+                        else ("{}" if isinstance(v, dict) else "[]")
+                    )
+                    lines.append(f"{pad}- {text}{comment}")
+            return
+        lines.append(f"{pad}{scalar_text(value)}")
+
+    root_comment, root_origin = note((), None)
+    if root_comment:
+        lines.append(f"#{root_comment[3:]}")
+    if isinstance(plain, (dict, list)) and plain:
+        walk(plain, (), 0, root_origin)
+    else:
+        lines.append(
+            scalar_text(plain)
+            if not isinstance(plain, (dict, list))
+            else ("{}" if isinstance(plain, dict) else "[]")
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _same_file(origin: Any, inherited: Any) -> bool:
+    mark = getattr(origin, "mark", None)
+    if inherited is None:
+        return True
+    parent = getattr(inherited, "mark", None)
+    if getattr(inherited, "kind", None) != "document":
+        return False
+    return mark is None or parent is None or mark.file == parent.file
+
+
+# ------------------------------------------------------------------------------- factory form
+class CannotFold(Exception):
+    """Raised inside ``fold`` when a change cannot be written as sibling keys."""
+
+
+def same(a: Any, b: Any) -> bool:
+    """Type-strict equality (``True`` is not ``1``, ``1`` is not ``1.0``, tuples are not lists)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return a == b
+
+
+def _diff(base: Any, final: Any, path: tuple) -> Any:
+    """Sibling keys that turn ``base`` into ``final`` (mappings merge, the rest replaces)."""
+    if isinstance(base, dict) and isinstance(final, dict):
+        gone = [k for k in base if k not in final]
+        if gone:
+            raise CannotFold(f"key {gone[0]!r} was deleted at {format_path(path)}")
+        return {
+            k: (_diff(base[k], v, (*path, k)) if k in base else v)
+            for k, v in final.items()
+            if k not in base or not same(base[k], v)
+        }
+    return final
+
+
+def fold(document: Any, base: Any, final: Any, path: tuple = ()) -> Any:
+    """The document with the changes from ``base`` to ``final`` written into it.
+
+    ``document`` is the source (with its ``_factory_`` nodes), ``base`` what it resolves to, and
+    ``final`` the result after overrides. Unchanged sub-trees keep their compact form; a changed
+    factory node gets sibling keys; a changed list is written out in full."""
+    if same(base, final):
+        return document
+    if isinstance(document, dict) and keys.FACTORY in document:
+        merged = _merge_siblings({k: v for k, v in document.items()}, _diff(base, final, path))
+        return merged
+    if (
+        isinstance(document, dict)
+        and keys.TARGET not in document
+        and isinstance(base, dict)
+        and isinstance(final, dict)
+    ):
+        out = {}
+        for k, v in final.items():
+            out[k] = fold(document[k], base[k], v, (*path, k)) if k in document and k in base else v
+        return out
+    return final
+
+
+def _merge_siblings(node: dict, diff: Any) -> dict:
+    for k, v in diff.items():
+        if isinstance(v, dict) and isinstance(node.get(k), dict) and keys.TARGET not in node[k]:
+            node[k] = _merge_siblings(dict(node[k]), v)
+        else:
+            node[k] = v
+    return node
