@@ -48,6 +48,7 @@ class Resolution:
     base: Any  # the data before overrides
     origins: dict[tuple, Origin] | None
     overrides: tuple[str, ...] = ()
+    spans: dict[int, list[tuple[int, bool]]] = field(default_factory=dict, repr=False)
     registry: Registry | None = field(default=None, repr=False)
 
 
@@ -151,13 +152,19 @@ def resolve_full(
             "the document is nested too deeply or refers to itself",
             expected="a finite tree of modest depth",
         ) from None
-    return Resolution(data, doc, base, builder.origins, texts, reg)
+    return Resolution(data, doc, base, builder.origins, texts, spans=builder.spans, registry=reg)
 
 
 def serialize_copy(value: Any) -> Any:
-    from .build import fresh
+    """A snapshot that later in-place overrides cannot reach (objects included)."""
+    import copy
 
-    return fresh(value)
+    try:
+        return copy.deepcopy(value)
+    except Exception:
+        from .build import fresh
+
+        return fresh(value)
 
 
 def _apply_overrides(
@@ -232,7 +239,9 @@ def dump(
         if resolution is None:
             raise BadArgumentError("the factory form needs a Resolution (use resolve_full)")
         try:
-            value = serialize.fold(resolution.document.data, resolution.base, resolution.data)
+            value = serialize.fold(
+                resolution.document.data, resolution.base, resolution.data, resolution.spans
+            )
         except serialize.CannotFold as exc:
             raise BadArgumentError(
                 f"cannot write the overrides as _factory_ siblings: {exc}",

@@ -74,6 +74,8 @@ class Builder:
         self.registry = registry
         self.allow = allow_imports
         self.origins: dict[tuple, Origin] | None = {} if record else None
+        #: id(document list) -> per item: (how many result items it became, whether spliced)
+        self.spans: dict[int, list[tuple[int, bool]]] = {}
 
     # ---------------------------------------------------------------- dispatch
     def build(self, value: Any, path: tuple = (), at: tuple = ()) -> Any:
@@ -100,7 +102,9 @@ class Builder:
 
     def sequence(self, value: list, path: tuple, at: tuple) -> list:
         out: list = []
+        spans = self.spans[id(value)] = []
         for i, item in enumerate(value):
+            before, spliced = len(out), False
             here = (*at, len(out))
             built = self.build(item, (*path, i), here)
             if isinstance(built, list) and nodes.is_node(item) and keys.FACTORY in item:
@@ -111,10 +115,12 @@ class Builder:
                             self.origins[(*at, len(out) + j)] = origin
                         self._shift(here, (*at, len(out) + j), j)
                 out.extend(built)
+                spliced = True
             else:
                 if self.origins is not None and here not in self.origins:
                     self.origins[here] = Origin("document", "list item", self.doc.where(value, i))
                 out.append(built)
+            spans.append((len(out) - before, spliced))
         return out
 
     def _shift(self, spliced: tuple, target: tuple, j: int) -> None:

@@ -55,7 +55,7 @@ _cache: dict[str, Call] = {}
 
 def parse_call(text: str) -> Call:
     """Parse ``text``; raises ``BadArgumentError`` (without location; callers add it)."""
-    cached = _cache.get(text)
+    cached = _cache.get(text) if isinstance(text, str) else None
     if cached is not None:
         return cached
     call = _parse(text)

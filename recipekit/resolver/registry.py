@@ -189,7 +189,7 @@ class Registry:
         """Register ``func`` and return its ``Entry``."""
         if not callable(func):
             raise RegistrationError(f"cannot register {func!r}: it is not callable")
-        name = name or getattr(func, "__name__", None)
+        name = getattr(func, "__name__", None) if name is None else name
         for label, text in (("name", name), ("namespace", namespace)):
             if not isinstance(text, str) or not text or ":" in text or text != text.strip():
                 raise RegistrationError(

@@ -255,8 +255,16 @@ def same(a: Any, b: Any) -> bool:
     return a == b
 
 
+def _fields(obj: Any) -> dict | None:
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+    return None
+
+
 def _diff(base: Any, final: Any, path: tuple) -> Any:
     """Sibling keys that turn ``base`` into ``final`` (mappings merge, the rest replaces)."""
+    if type(base) is type(final) and _fields(base) is not None:
+        base, final = _fields(base), _fields(final)
     if isinstance(base, dict) and isinstance(final, dict):
         gone = [k for k in base if k not in final]
         if gone:
@@ -269,17 +277,24 @@ def _diff(base: Any, final: Any, path: tuple) -> Any:
     return final
 
 
-def fold(document: Any, base: Any, final: Any, path: tuple = ()) -> Any:
+def fold(
+    document: Any,
+    base: Any,
+    final: Any,
+    spans: Mapping[int, list[tuple[int, bool]]],
+    path: tuple = (),
+) -> Any:
     """The document with the changes from ``base`` to ``final`` written into it.
 
     ``document`` is the source (with its ``_factory_`` nodes), ``base`` what it resolves to, and
-    ``final`` the result after overrides. Unchanged sub-trees keep their compact form; a changed
-    factory node gets sibling keys; a changed list is written out in full."""
+    ``final`` the result after overrides; ``spans`` says how many result items each document list
+    item became and whether it was spliced. Unchanged sub-trees keep their compact form; a changed
+    factory node gets sibling keys; a changed spliced item is written out; a list that changed
+    length is written out in full."""
     if same(base, final):
         return document
     if isinstance(document, dict) and keys.FACTORY in document:
-        merged = _merge_siblings({k: v for k, v in document.items()}, _diff(base, final, path))
-        return merged
+        return _merge_siblings(dict(document), _diff(base, final, path))
     if (
         isinstance(document, dict)
         and keys.TARGET not in document
@@ -288,8 +303,31 @@ def fold(document: Any, base: Any, final: Any, path: tuple = ()) -> Any:
     ):
         out = {}
         for k, v in final.items():
-            out[k] = fold(document[k], base[k], v, (*path, k)) if k in document and k in base else v
+            out[k] = (
+                fold(document[k], base[k], v, spans, (*path, k))
+                if k in document and k in base
+                else v
+            )
         return out
+    span = spans.get(id(document)) if isinstance(document, list) else None
+    if (
+        span is not None
+        and isinstance(base, list)
+        and isinstance(final, list)
+        and len(base) == len(final) == sum(n for n, _ in span)
+    ):
+        items: list = []
+        start = 0
+        for item, (length, spliced) in zip(document, span, strict=True):
+            old, new = base[start : start + length], final[start : start + length]
+            if same(old, new):
+                items.append(item)
+            elif not spliced:
+                items.append(fold(item, old[0], new[0], spans, (*path, len(items))))
+            else:
+                items.extend(new)
+            start += length
+        return items
     return final
 
 

@@ -1,0 +1,44 @@
+"""ModelOpt's ExMy spelling of floating-point formats, as a registry codec.
+
+ModelOpt's YAML writes ``num_bits: e4m3`` and ``scale_bits: e8m0``; its loader turns such a
+string (under exactly those keys, any depth, case-insensitive ``e``/``m``) into the tuple
+``(4, 3)``, and its Python API uses the tuple. The codec does the same on read, and writes
+tuples back as ``e4m3`` so that ModelOpt's loader reads recipekit's output to the same value.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from recipekit.resolver.registry import Codec, Registry
+
+EXMY_KEYS = frozenset({"num_bits", "scale_bits"})
+_EXMY = re.compile(r"^[Ee](\d+)[Mm](\d+)$")
+
+
+def decode_exmy(key: object, value: Any) -> Any:
+    if key in EXMY_KEYS and isinstance(value, str):
+        match = _EXMY.match(value)
+        if match:
+            return (int(match.group(1)), int(match.group(2)))
+    return value
+
+
+def encode_exmy(key: object, value: Any) -> Any:
+    if (
+        key in EXMY_KEYS
+        and isinstance(value, tuple)
+        and len(value) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    ):
+        return f"e{value[0]}m{value[1]}"
+    return value
+
+
+EXMY = Codec("modelopt.exmy", decode_exmy, encode_exmy)
+
+
+def register(registry: Registry) -> None:
+    """Install the ExMy codec into ``registry`` (the default registry gets it on load)."""
+    registry.add_codec(EXMY)

@@ -1,0 +1,97 @@
+"""Loading sources and @file includes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import recipekit
+from recipekit.resolver.document import parse_include
+from recipekit.resolver.errors import CycleError, SourceError
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("@a.yaml", ("a.yaml", None)),
+        ("@dir/b.yml:sec.sub", ("dir/b.yml", "sec.sub")),
+        ("@c.json", ("c.json", None)),
+        ("@handle", None),
+        ("email@x.yaml", None),
+        ("@a.yaml:", None),
+    ],
+)
+def test_parse_include(value: str, expected: object) -> None:
+    assert parse_include(value) == expected
+
+
+def write(tmp: Path, name: str, text: str) -> Path:
+    path = tmp / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_includes_nest_relative_to_the_including_file(
+    tmp_path: Path, reg: recipekit.Registry
+) -> None:
+    write(tmp_path, "sub/fmt.yaml", "num_bits: 8\naxis: 0\nnested: '@deeper.yaml:x'\n")
+    write(tmp_path, "sub/deeper.yaml", "x: {y: 1}\n")
+    main = write(tmp_path, "main.yaml", "cfg: '@sub/fmt.yaml'\nonly: '@sub/fmt.yaml:axis'\n")
+    assert recipekit.resolve(main, registry=reg) == {
+        "cfg": {"num_bits": 8, "axis": 0, "nested": {"y": 1}},
+        "only": 0,
+    }
+
+
+def test_include_cycle_prints_the_chain(tmp_path: Path, reg: recipekit.Registry) -> None:
+    write(tmp_path, "a.yaml", "b: '@b.yaml'\n")
+    write(tmp_path, "b.yaml", "c: '@c.yaml'\n")
+    write(tmp_path, "c.yaml", "a: '@a.yaml'\n")
+    with pytest.raises(CycleError) as info:
+        recipekit.resolve(tmp_path / "a.yaml", registry=reg)
+    chain = [Path(p).name for p in info.value.chain]
+    assert chain == ["a.yaml", "b.yaml", "c.yaml", "a.yaml"]
+    assert "c.yaml:1:4" in str(info.value)
+
+
+def test_missing_include_and_section(tmp_path: Path, reg: recipekit.Registry) -> None:
+    write(tmp_path, "x.yaml", "alpha: 1\n")
+    main = write(tmp_path, "m.yaml", "a: '@nope.yaml'\nb: '@x.yaml:alpah'\n")
+    with pytest.raises(SourceError, match="does not exist") as info:
+        recipekit.resolve(main, registry=reg)
+    assert str(info.value.mark).endswith("m.yaml:1:4")
+    write(tmp_path, "m2.yaml", "b: '@x.yaml:alpah'\n")
+    with pytest.raises(SourceError) as info2:
+        recipekit.resolve(tmp_path / "m2.yaml", registry=reg)
+    assert info2.value.suggestions == ("alpha",)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("fp8", {"num_bits": (4, 3), "axis": None}),
+        (
+            "nvfp4(block_size=32)",
+            {"num_bits": (2, 1), "block_sizes": {-1: 32, "type": "dynamic", "scale_bits": (4, 3)}},
+        ),
+        ("a: 1", {"a": 1}),
+        ({"a": {"_factory_": "fp8"}}, {"a": {"num_bits": (4, 3), "axis": None}}),
+        ([{"_factory_": "base_disable_all"}], [{"quantizer_name": "*", "enable": False}]),
+        ("plain words", "plain words"),
+    ],
+)
+def test_source_kinds(source: object, expected: object, reg: recipekit.Registry) -> None:
+    assert recipekit.resolve(source, registry=reg) == expected
+
+
+def test_unknown_name_source_suggests(reg: recipekit.Registry) -> None:
+    with pytest.raises(recipekit.RecipekitError) as info:
+        recipekit.resolve("nvfp4_(block_size=3)", registry=reg)
+    assert "nvfp4" in info.value.suggestions
+
+
+def test_missing_file(reg: recipekit.Registry) -> None:
+    with pytest.raises(SourceError, match="no such file"):
+        recipekit.resolve("missing.yaml", registry=reg)

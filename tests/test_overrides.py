@@ -1,0 +1,127 @@
+"""Dot-list overrides of the resolved document."""
+
+from __future__ import annotations
+
+import pytest
+
+import recipekit
+from recipekit.resolver.errors import BadOverrideError, ProblemReport
+
+DOC = """
+quantize:
+  algorithm: max
+  steps: 4
+  quant_cfg:
+    - _factory_: base_disable_all
+    - _factory_: "pair('*mlp*')"
+    - quantizer_name: '*lm_head*'
+      enable: false
+  algo: {method: mse, step: 0.5}
+  tags: [a, b]
+"""
+
+
+def resolve(*overrides: str, reg: recipekit.Registry) -> dict:
+    return recipekit.resolve(DOC, overrides, registry=reg)
+
+
+@pytest.mark.parametrize(
+    ("override", "path", "expected"),
+    [
+        ("quantize.algorithm=awq_lite", ("algorithm",), "awq_lite"),
+        ("quantize.algorithm=16", ("algorithm",), 16),
+        ("quantize.algorithm=null", ("algorithm",), None),
+        ("quantize.algorithm=[1, 2]", ("algorithm",), [1, 2]),
+        ("quantize.algorithm='e4m3'", ("algorithm",), "e4m3"),
+        ("quantize.quant_cfg.1.cfg.num_bits=e4m3", ("quant_cfg", 1, "cfg", "num_bits"), "e4m3"),
+        ("quantize.quant_cfg.-1.enable=true", ("quant_cfg", 3, "enable"), True),
+        ("quantize.quant_cfg[1].cfg.axis=0", ("quant_cfg", 1, "cfg", "axis"), 0),
+        (
+            "quantize.quant_cfg[quantizer_name=*lm_head*].enable=true",
+            ("quant_cfg", 3, "enable"),
+            True,
+        ),
+        (
+            "quantize.quant_cfg[quantizer_name='*mlp*input_quantizer'].cfg.axis=1",
+            ("quant_cfg", 2, "cfg", "axis"),
+            1,
+        ),
+        (
+            "quantize.quant_cfg.0={_factory_: fp8}",
+            ("quant_cfg", 0),
+            {"num_bits": (4, 3), "axis": None},
+        ),
+        ("quantize.steps+=2", ("steps",), 6),
+        ("quantize.steps-=1", ("steps",), 3),
+        ("quantize.steps*=3", ("steps",), 12),
+        ("quantize.steps/=2", ("steps",), 2.0),
+        ("quantize.tags+=c", ("tags",), ["a", "b", "c"]),
+        ("quantize.tags+=[c, d]", ("tags",), ["a", "b", "c", "d"]),
+        ("quantize.tags-=a", ("tags",), ["b"]),
+        ("quantize.algo+={step: 1}", ("algo",), {"method": "mse", "step": 1}),
+        ("+quantize.algo.fp8_scale_sweep=true", ("algo", "fp8_scale_sweep"), True),
+    ],
+)
+def test_override(override: str, path: tuple, expected: object, reg: recipekit.Registry) -> None:
+    node = resolve(override, reg=reg)["quantize"]
+    for key in path:
+        node = node[key]
+    assert node == expected and type(node) is type(expected)
+
+
+def test_delete_and_selector_fan_out(reg: recipekit.Registry) -> None:
+    data = resolve("~quantize.algo", "~quantize.quant_cfg.0", reg=reg)["quantize"]
+    assert "algo" not in data and len(data["quant_cfg"]) == 3
+    doc = {"l": [{"n": "a"}, {"n": "b"}, {"n": "a"}]}
+    assert recipekit.resolve(doc, ["+l[n=a].x=1"], registry=reg) == {
+        "l": [{"n": "a", "x": 1}, {"n": "b"}, {"n": "a", "x": 1}]
+    }
+    assert recipekit.resolve(doc, ["~l[n=a]"], registry=reg) == {"l": [{"n": "b"}]}
+
+
+def test_overrides_apply_in_order(reg: recipekit.Registry) -> None:
+    assert resolve("quantize.steps=1", "quantize.steps+=1", reg=reg)["quantize"]["steps"] == 2
+
+
+@pytest.mark.parametrize(
+    ("override", "fragment"),
+    [
+        ("quantize.algoritm=x", "did you mean: algorithm"),
+        ("quantize.algoritm=x", "+quantize.algoritm=x"),
+        ("quantize.quant_cfg.9.enable=true", "nearest existing path is quantize.quant_cfg"),
+        ("quantize.quant_cfg[quantizer_name=*lm_haed*].enable=true", "did you mean: *lm_head*"),
+        ("quantize.algorithm.x=1", "does not exist"),
+        ("quantize", "has no '='"),
+        ("quantize.tags*=x", "cannot apply *="),
+        ("quantize..x=1", "empty path segment"),
+        ("quantize.quant_cfg[oops].x=1", "bad selector"),
+    ],
+)
+def test_bad_overrides(override: str, fragment: str, reg: recipekit.Registry) -> None:
+    with pytest.raises(BadOverrideError) as info:
+        resolve(override, reg=reg)
+    assert fragment in str(info.value)
+
+
+def test_bad_override_values_are_reported_with_document_problems(reg: recipekit.Registry) -> None:
+    with pytest.raises(ProblemReport) as info:
+        recipekit.resolve("a: {_factory_: nvfp5}", ["nope", "a=[1,"], registry=reg)
+    assert len(info.value.problems) == 3
+
+
+def test_dataclass_fields_can_be_overridden(reg: recipekit.Registry) -> None:
+    data = recipekit.resolve("m: {_factory_: small_model}", ["m.layers=9"], registry=reg)
+    assert data["m"].layers == 9
+    with pytest.raises(BadOverrideError, match="hidden, layers, encoder"):
+        recipekit.resolve("m: {_factory_: small_model}", ["m.layer=9"], registry=reg)
+
+
+def test_codecs_decode_override_values(reg: recipekit.Registry) -> None:
+    from recipekit.factories.codecs import register
+
+    register(reg)
+    data = resolve("quantize.quant_cfg.1.cfg.num_bits=e4m3", "quantize.algorithm=e4m3", reg=reg)[
+        "quantize"
+    ]
+    assert data["quant_cfg"][1]["cfg"]["num_bits"] == (4, 3)
+    assert data["algorithm"] == "e4m3"  # only under num_bits / scale_bits

@@ -1,0 +1,138 @@
+"""Registry: registration forms, lookup rules, errors, isolation, entry facts."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+import recipekit
+from recipekit import Registry
+from recipekit.resolver.errors import AmbiguousFactoryError, RegistrationError, UnknownFactoryError
+
+
+def test_bare_and_parametrised_decorators() -> None:
+    reg = Registry()
+
+    @reg.factory
+    def plain() -> int:
+        """Return one."""
+        return 1
+
+    @reg.factory(name="general/ptq/a-b.c", namespace="recipes", aliases=("ab",))
+    def named() -> int:
+        return 2
+
+    assert reg.get("plain")() == 1
+    assert reg.get("general/ptq/a-b.c")() == 2
+    assert reg.get("recipes:general/ptq/a-b.c").name == "general/ptq/a-b.c"
+    assert reg.get("ab").qualified == "recipes:general/ptq/a-b.c"
+    assert reg.get("plain").summary == "Return one."
+    assert reg.get("plain").source.endswith(f"test_registry.py:{plain.__code__.co_firstlineno}")
+
+
+def test_duplicate_is_an_error_unless_replace() -> None:
+    reg = Registry()
+    reg.register(lambda: 1, name="x")
+    with pytest.raises(RegistrationError, match="already registered"):
+        reg.register(lambda: 2, name="x")
+    reg.register(lambda: 3, name="x", replace=True)
+    assert reg.get("x")() == 3
+    assert len(reg.entries()) == 1
+
+
+def test_same_name_in_two_namespaces_is_ambiguous_until_qualified() -> None:
+    reg = Registry()
+    reg.register(lambda: "n", name="fp8", namespace="numerics")
+    reg.register(lambda: "p", name="fp8", namespace="presets")
+    with pytest.raises(AmbiguousFactoryError) as info:
+        reg.get("fp8")
+    assert info.value.choices == ("numerics:fp8", "presets:fp8")
+    assert reg.get("presets:fp8")() == "p"
+
+
+@pytest.mark.parametrize(
+    ("ref", "suggestion"),
+    [("nvfp5", "nvfp4"), ("nvfp4_stat", "nvfp4_static"), ("numerics:nvfp", "nvfp4")],
+)
+def test_unknown_name_suggests(ref: str, suggestion: str) -> None:
+    reg = Registry()
+    for name in ("nvfp4", "nvfp4_static", "fp8"):
+        reg.register(lambda: None, name=name, namespace="numerics")
+    with pytest.raises(UnknownFactoryError) as info:
+        reg.get(ref)
+    assert suggestion in info.value.suggestions
+    assert suggestion in str(info.value)
+
+
+@pytest.mark.parametrize("bad", ["", " x", "a:b", 3])
+def test_bad_names_are_rejected(bad: object) -> None:
+    with pytest.raises(RegistrationError):
+        Registry().register(lambda: 1, name=bad)  # type: ignore[arg-type]
+
+
+def test_registries_are_isolated() -> None:
+    a, b = Registry(), Registry()
+    a.register(lambda: 1, name="only_in_a")
+    assert "only_in_a" in a
+    assert "only_in_a" not in b
+
+
+def test_plugin_view_never_shadows_local() -> None:
+    from recipekit.resolver.registry import _PluginView
+
+    reg = Registry()
+    reg.register(lambda: "local", name="x")
+    with pytest.warns(UserWarning, match="already registered locally"):
+        assert _PluginView(reg, "plugin:demo").register(lambda: "plugin", name="x") is None
+    assert reg.get("x")() == "local"
+    entry = _PluginView(reg, "plugin:demo").register(lambda: "p", name="y")
+    assert entry is not None and entry.origin == "plugin:demo"
+
+
+def test_concurrent_reads_and_writes() -> None:
+    reg = Registry()
+    errors: list[BaseException] = []
+
+    def writer(i: int) -> None:
+        try:
+            reg.register(lambda i=i: i, name=f"f{i}")
+        except BaseException as exc:  # pragma: no cover - would fail the test
+            errors.append(exc)
+
+    def reader() -> None:
+        try:
+            for _ in range(200):
+                reg.names()
+        except BaseException as exc:  # pragma: no cover
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(50)] + [
+        threading.Thread(target=reader) for _ in range(4)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert sorted(reg.get(f"f{i}")() for i in range(50)) == list(range(50))
+
+
+def test_default_registry_holds_builtins_and_public_decorator() -> None:
+    @recipekit.factory(name="test_registry_probe", namespace="tests", replace=True)
+    def probe() -> dict:
+        return {"ok": True}
+
+    assert recipekit.registry.get("tests:test_registry_probe")() == {"ok": True}
+    assert "numerics" in recipekit.registry.namespaces()
+
+
+def test_hooks_and_codecs_are_per_registry() -> None:
+    from recipekit import Codec
+
+    reg = Registry()
+    reg.on_resolved(lambda data: data)
+    reg.add_codec(Codec("c", lambda k, v: v, lambda k, v: v))
+    reg.add_codec(Codec("c", lambda k, v: v, lambda k, v: v))
+    assert len(reg.hooks) == 1 and len(reg.codecs) == 1
+    assert Registry().hooks == () and Registry().codecs == ()
