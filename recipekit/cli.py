@@ -312,7 +312,16 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    # KEY=VALUE overrides may also follow options such as --load (argparse stops at them).
+    if extra:
+        if hasattr(args, "overrides") and all(
+            "=" in word or word.startswith("~") for word in extra
+        ):
+            args.overrides = [*args.overrides, *extra]
+        else:
+            parser.error("unrecognized arguments: " + " ".join(extra))
     from recipekit.resolver.errors import RecipekitError
 
     try:

@@ -146,13 +146,30 @@ def resolve_full(
             base = serialize_copy(data)
             data = _apply_overrides(data, parsed, builder, reg, allow_imports)
         for hook in reg.hooks:
-            data = hook(data)
+            try:
+                data = hook(data)
+            except RecipekitError as exc:
+                raise exc.located(mark=mark_at(doc, exc.path)) from None
     except RecursionError:
         raise YamlError(
             "the document is nested too deeply or refers to itself",
             expected="a finite tree of modest depth",
         ) from None
     return Resolution(data, doc, base, builder.origins, texts, spans=builder.spans, registry=reg)
+
+
+def mark_at(doc: Document, path: Sequence[object]) -> Any:
+    """The mark of the deepest value along ``path`` that the document itself holds."""
+    node, best = doc.data, None
+    for key in path:
+        if (isinstance(node, dict) and key in node) or (
+            isinstance(node, list) and isinstance(key, int) and -len(node) <= key < len(node)
+        ):
+            best = doc.where(node, key) or best
+            node = node[key]
+        else:
+            break
+    return best
 
 
 def serialize_copy(value: Any) -> Any:

@@ -99,7 +99,7 @@ class RecipekitError(Exception):
 
     def __str__(self) -> str:
         where = f"{self.mark}: " if self.mark else ""
-        at = f"{format_path(self.path)}: " if self.path or not self.mark else ""
+        at = f"{format_path(self.path)}: " if self.path else ""
         lines = [f"{where}{at}{self.message}"]
         if self.expected:
             lines.append(f"  expected: {self.expected}")

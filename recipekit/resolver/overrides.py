@@ -215,8 +215,7 @@ def apply(
                         }
                     )
                     raise BadOverrideError(
-                        f"{override.text}: no item of {format_path(path)} has {field}={wanted}",
-                        path=path,
+                        f"override {override.text!r}: no item of {format_path(path)} has {field}={wanted}",
                         expected=f"one of the {field} values",
                         suggestions=closest(wanted, values),
                         choices=values,
@@ -293,8 +292,7 @@ def _operate(override: Override, current: Any, value: Any, path: tuple) -> Any:
             return current / value
     except (TypeError, ZeroDivisionError) as exc:
         raise BadOverrideError(
-            f"{override.text}: cannot apply {op} to {type(current).__name__} and {type(value).__name__} ({exc})",
-            path=path,
+            f"override {override.text!r}: cannot apply {op} to {type(current).__name__} and {type(value).__name__} at {format_path(path)} ({exc})",
         ) from None
     raise BadOverrideError(f"unknown operator {op}")
 
@@ -311,10 +309,16 @@ def _not_found(
     hint = None
     if add_hint:
         hint = f"to add a new key write +{override.text.lstrip('+')}"
+    noun = (
+        "a field"
+        if dataclasses.is_dataclass(node)
+        else "an index"
+        if isinstance(node, list)
+        else "a key"
+    )
     return BadOverrideError(
-        f"{override.text}: {message}; nearest existing path is {format_path(path)}",
-        path=path,
-        expected=f"a key of {format_path(path)}" if choices else "an existing path",
+        f"override {override.text!r}: {message}; the nearest existing path is {format_path(path)}",
+        expected=f"{noun} of {format_path(path)}" if choices else "an existing path",
         suggestions=closest(str(key), choices) if key is not None else (),
         choices=choices if len(choices) <= 40 else (),
         hint=hint,
