@@ -60,8 +60,8 @@ def _decoders(registry: Registry) -> tuple:
     return tuple(c.decode for c in registry.codecs)
 
 
-def _is_modelopt_text(text: str) -> bool:
-    return "$import" in text or re.search(r"^imports\s*:", text, re.M) is not None
+#: cheap pre-filter before asking the ModelOpt loader whether a file is one of its documents
+_MODELOPT_HINT = re.compile(r"\$import|^imports\s*:", re.M)
 
 
 def load_document(
@@ -86,6 +86,12 @@ def load_document(
                 return _from_file(loader, Path(text), reg)
             if "(" in text or "/" in text or "_" in text or "-" in text:
                 reg.get(name)  # raises UnknownFactoryError with did-you-mean
+        if _MODELOPT_HINT.search(source):
+            from recipekit.interop.modelopt_imports import is_modelopt_document, loads_modelopt
+
+            if is_modelopt_document(source):
+                paths = [base_dir] if base_dir else []
+                return Document(loads_modelopt(source, registry=reg, search_paths=paths))
         return loader.from_text(source, base_dir=base_dir)
     return loader.from_data(source, base_dir=base_dir)
 
@@ -97,11 +103,12 @@ def _from_file(loader: Loader, path: Path, reg: Registry) -> Document:
         )
     if path.suffix.lower() in (".yaml", ".yml"):
         head = path.read_text(encoding="utf-8", errors="replace")
-        if _is_modelopt_text(head):
-            from recipekit.interop.modelopt_imports import load_modelopt
+        if _MODELOPT_HINT.search(head):
+            from recipekit.interop.modelopt_imports import is_modelopt_document, load_modelopt
 
-            data = load_modelopt(path, registry=reg)
-            return Document(data, os.fspath(path), [], [os.path.abspath(path)])
+            if is_modelopt_document(head):
+                data = load_modelopt(path, registry=reg)
+                return Document(data, os.fspath(path), [], [os.path.abspath(path)])
     return loader.from_file(path)
 
 

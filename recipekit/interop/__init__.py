@@ -1,0 +1,1 @@
+"""Interoperability with other recipe tools: ModelOpt ``$import`` files and NeMo-Run."""

@@ -1,0 +1,587 @@
+"""ModelOpt ``$import`` files read by recipekit (``recipekit.interop.modelopt_imports``).
+
+Two groups:
+
+* ``-m modelopt``: every YAML file of ModelOpt 0.47.0's ``modelopt_recipes`` (located with
+  ``importlib.util.find_spec`` - never imported - or ``RECIPEKIT_MODELOPT_RECIPES``) loads to
+  the golden ``resolved_pre_validation``, and ``convert`` of it resolves with
+  ``recipekit.resolve`` to the same data. Compared as canonical JSON text plus the tuple and
+  int-key positions of the golden annotations (``tests/_canon.py``).
+* everything else runs on small synthetic files in ``tmp_path``: cycles, unknown names, splice
+  vs append, the shallow merge, ExMy parsing, multi-document files, path probing, the registry
+  fallback, error locations, and conversion.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from recipekit.interop.modelopt_imports import (
+    ConvertError,
+    ModelOptImportError,
+    UnknownImportError,
+    convert,
+    exmy,
+    is_modelopt_document,
+    load_modelopt,
+    loads_modelopt,
+    register_helpers,
+    register_modelopt_files,
+)
+from recipekit.resolver.errors import CycleError, RecipekitError, SourceError, YamlError
+from recipekit.resolver.registry import Registry
+from tests._canon import annotations, canonical, golden_annotations, golden_dir, mismatch
+
+
+# --------------------------------------------------------------------------- locating the peers
+def _recipes_root() -> Path | None:
+    env = os.environ.get("RECIPEKIT_MODELOPT_RECIPES")
+    if env:
+        return Path(env) if Path(env).is_dir() else None
+    try:
+        spec = importlib.util.find_spec("modelopt_recipes")  # locates, does not import
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+ROOT = _recipes_root()
+GOLDEN = golden_dir() if (golden_dir() / "INDEX.json").is_file() else None
+
+
+def _files() -> list[str]:
+    if GOLDEN is not None:
+        return sorted(json.loads((GOLDEN / "INDEX.json").read_text()))
+    if ROOT is not None:
+        return sorted(p.relative_to(ROOT).as_posix() for p in ROOT.rglob("*.yaml"))
+    return ["<modelopt_recipes not found>"]
+
+
+def _need_peers(rel: str) -> tuple[Path, dict[str, Any]]:
+    if ROOT is None:
+        pytest.skip(
+            "modelopt_recipes not found (install nvidia-modelopt or set RECIPEKIT_MODELOPT_RECIPES)"
+        )
+    if GOLDEN is None:
+        pytest.skip("ModelOpt goldens not found (../shared/reference or RECIPEKIT_GOLDEN_DIR)")
+    golden = json.loads((GOLDEN / (rel.removesuffix(".yaml") + ".json")).read_text())
+    return ROOT / rel, golden
+
+
+def _resolve() -> Any:
+    try:
+        from recipekit import resolve
+    except (ImportError, AttributeError):
+        pytest.skip("recipekit.resolve is not available yet")
+    return resolve
+
+
+def _same_as_golden(data: Any, golden: dict[str, Any]) -> None:
+    problem = mismatch(data, golden["resolved_pre_validation"], golden_annotations(golden))
+    assert problem is None, problem
+
+
+def exact(a: Any, b: Any) -> bool:
+    """Type-strict equality: canonical JSON text plus tuple and int-key positions."""
+    return canonical(a) == canonical(b) and annotations(a) == annotations(b)
+
+
+@pytest.fixture(scope="module")
+def file_registry() -> Registry:
+    """A registry holding every ModelOpt file as a factory (independent of recipekit.factories)."""
+    if ROOT is None:
+        pytest.skip("modelopt_recipes not found")
+    registry = Registry()
+    register_modelopt_files(ROOT, registry)
+    return registry
+
+
+# --------------------------------------------------------------------------- all 150 files
+@pytest.mark.modelopt
+@pytest.mark.parametrize("rel", _files())
+def test_load_matches_golden(rel: str) -> None:
+    file, golden = _need_peers(rel)
+    _same_as_golden(load_modelopt(file), golden)
+
+
+@pytest.mark.modelopt
+@pytest.mark.parametrize("rel", _files())
+def test_convert_resolves_to_golden(rel: str, file_registry: Registry) -> None:
+    file, golden = _need_peers(rel)
+    resolve = _resolve()
+    text = convert(file, registry=file_registry)
+    assert not is_modelopt_document(text)
+    _same_as_golden(resolve(text, registry=file_registry), golden)
+
+
+@pytest.mark.modelopt
+def test_convert_with_exmy_codec_writes_strings(tmp_path: Path) -> None:
+    codecs = pytest.importorskip("recipekit.factories.codecs")
+    resolve = _resolve()
+    _need_peers("configs/numerics/fp8.yaml")
+    registry = Registry()
+    register_modelopt_files(ROOT, registry)
+    codecs.register(registry)
+    for rel in _files():
+        file, golden = _need_peers(rel)
+        text = convert(file, registry=registry)
+        assert "exmy(" not in text, rel
+        target = tmp_path / Path(rel).name
+        target.write_text(text)
+        _same_as_golden(resolve(target, registry=registry), golden)
+
+
+@pytest.mark.modelopt
+def test_convert_with_default_registry() -> None:
+    """The real set-up: recipekit's factory library provides the aliases (and the ExMy codec)."""
+    import recipekit
+
+    resolve = _resolve()
+    _need_peers("configs/numerics/fp8.yaml")
+    if "configs/numerics/fp8" not in recipekit.registry:
+        pytest.skip("recipekit.factories does not register the ModelOpt aliases yet")
+    failures = []
+    for rel in _files():
+        file, golden = _need_peers(rel)
+        text = convert(file)
+        assert "# note:" not in text, text  # every import became a _factory_ reference
+        try:
+            _same_as_golden(resolve(text), golden)
+        except (AssertionError, RecipekitError) as exc:
+            failures.append(f"{rel}: {str(exc).splitlines()[0]}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.modelopt
+def test_resolve_routes_modelopt_files() -> None:
+    resolve = _resolve()
+    file, golden = _need_peers("general/ptq/fp8_default-kv_fp8.yaml")
+    _same_as_golden(resolve(file), golden)
+
+
+# --------------------------------------------------------------------------- synthetic files
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root / next(iter(files))
+
+
+FP8 = "num_bits: e4m3\naxis:\n"
+NVFP4 = "num_bits: e2m1\nblock_sizes:\n  -1: 16\n  type: dynamic\n  scale_bits: e4m3\n"
+DISABLE_ALL = "quantizer_name: '*'\nenable: false\n"
+UNIT = (
+    "imports:\n  fp8: num/fp8\n---\n"
+    "- quantizer_name: '*weight_quantizer'\n  cfg: {$import: fp8}\n"
+    "- quantizer_name: '*input_quantizer'\n  cfg: {$import: fp8}\n"
+)
+W8A8 = [
+    {"quantizer_name": "*weight_quantizer", "cfg": {"num_bits": (4, 3), "axis": None}},
+    {"quantizer_name": "*input_quantizer", "cfg": {"num_bits": (4, 3), "axis": None}},
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            "quant_cfg:\n  - $import: disable_all\n  - $import: unit\n",
+            {"quant_cfg": [{"quantizer_name": "*", "enable": False}, *W8A8]},
+            id="append-mapping-then-splice-list",
+        ),
+        pytest.param(
+            "quant_cfg:\n  - $import: [unit, disable_all]\n",
+            {"quant_cfg": [*W8A8, {"quantizer_name": "*", "enable": False}]},
+            id="list-of-names-in-a-list-entry",
+        ),
+        pytest.param(
+            "cfg:\n  - $import: fp8\n  - $import: fp8\n",
+            {"cfg": [{"num_bits": (4, 3), "axis": None}] * 2},
+            id="append-numerics-into-sequential-cfg",
+        ),
+        pytest.param(
+            "quant_cfg:\n  - {$import: disable_all, enable: true}\n",
+            {"quant_cfg": [{"quantizer_name": "*", "enable": True}]},
+            id="entry-with-inline-keys-is-a-mapping-merge",
+        ),
+    ],
+)
+def test_splice_vs_append(tmp_path: Path, body: str, expected: Any) -> None:
+    head = "imports:\n  disable_all: units/disable_all\n  unit: units/w8a8\n  fp8: num/fp8\n"
+    top = write(
+        tmp_path,
+        {
+            "r.yaml": head + body,
+            "units/disable_all.yaml": DISABLE_ALL,
+            "units/w8a8.yaml": UNIT,
+            "num/fp8.yaml": FP8,
+        },
+    )
+    assert exact(load_modelopt(top), expected)
+
+
+@pytest.mark.parametrize(
+    ("cfg", "expected"),
+    [
+        pytest.param(
+            "{$import: nvfp4, block_sizes: {-1: 16, type: static}}",
+            {"num_bits": (2, 1), "block_sizes": {-1: 16, "type": "static"}},
+            id="inline-mapping-replaces-wholesale",
+        ),
+        pytest.param(
+            "{$import: [nvfp4, fp8], axis: 0}",
+            {
+                "num_bits": (4, 3),
+                "block_sizes": {-1: 16, "type": "dynamic", "scale_bits": (4, 3)},
+                "axis": 0,
+            },
+            id="later-import-wins-then-inline-keys",
+        ),
+        pytest.param(
+            "{$import: fp8, num_bits: E5M2}",
+            {"num_bits": (5, 2), "axis": None},
+            id="inline-exmy-overrides",
+        ),
+    ],
+)
+def test_shallow_merge(tmp_path: Path, cfg: str, expected: Any) -> None:
+    top = write(
+        tmp_path,
+        {
+            "r.yaml": f"imports:\n  fp8: num/fp8\n  nvfp4: num/nvfp4\ncfg: {cfg}\n",
+            "num/fp8.yaml": FP8,
+            "num/nvfp4.yaml": NVFP4,
+        },
+    )
+    got = load_modelopt(top)["cfg"]
+    assert exact(got, expected)
+    assert list(got) == list(expected)  # key order: snippet order, then new inline keys
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("num_bits: e4m3\n", {"num_bits": (4, 3)}),
+        ("num_bits: E4M3\n", {"num_bits": (4, 3)}),
+        ("a: {b: [{scale_bits: e8m0}]}\n", {"a": {"b": [{"scale_bits": (8, 0)}]}}),
+        ("foo: e4m3\n", {"foo": "e4m3"}),
+        ("num_bits: e4\n", {"num_bits": "e4"}),
+        ("num_bits: 8\n", {"num_bits": 8}),
+        ("num_bits: [e4m3]\n", {"num_bits": ["e4m3"]}),
+        (
+            "block_sizes: {-1: 16, four_over_six: true}\n",
+            {"block_sizes": {-1: 16, "four_over_six": True}},
+        ),
+    ],
+)
+def test_exmy_parsing(tmp_path: Path, text: str, expected: Any) -> None:
+    assert exact(load_modelopt(write(tmp_path, {"f.yaml": text})), expected)
+
+
+def test_exmy_helper() -> None:
+    assert exmy("e4m3") == (4, 3)
+    assert exmy("E2M1") == (2, 1)
+    with pytest.raises(ValueError, match="ExMy"):
+        exmy("fp8")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("", {}, id="empty"),
+        pytest.param(
+            "imports:\n  fp8: fp8\n---\n- cfg: {$import: fp8}\n",
+            [{"cfg": {"num_bits": (4, 3), "axis": None}}],
+            id="header+list",
+        ),
+        pytest.param(
+            "imports:\n  fp8: fp8\nother: 1\n---\n- 1\n",
+            [1],
+            id="list-body-drops-other-header-keys",
+        ),
+        pytest.param(
+            "imports:\n  fp8: fp8\na: 1\n---\ncfg: {$import: fp8}\na: 2\n",
+            {"a": 2, "cfg": {"num_bits": (4, 3), "axis": None}},
+            id="header+mapping-merged",
+        ),
+        pytest.param("a: 1\n---\n", {"a": 1}, id="empty-second-document"),
+    ],
+)
+def test_multi_document(tmp_path: Path, text: str, expected: Any) -> None:
+    top = write(tmp_path, {"f.yaml": text, "fp8.yaml": FP8})
+    assert exact(load_modelopt(top), expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("a: 1\n---\nb: 2\n---\nc: 3\n", "3 YAML documents"),
+        ("- 1\n---\n- 2\n", "first of two YAML documents must be a mapping"),
+        ("a: 1\n---\n3\n", "second YAML document"),
+        ("3\n", "document is a int"),
+        ("imports: [a]\nx: 1\n", "'imports' must map names"),
+        ("imports:\n  a:\nx: 1\n", "empty or non-string path"),
+    ],
+)
+def test_malformed_files(tmp_path: Path, text: str, match: str) -> None:
+    top = write(tmp_path, {"f.yaml": text})
+    with pytest.raises(ModelOptImportError, match=match) as info:
+        load_modelopt(top)
+    assert str(top) in str(info.value)
+
+
+def test_cycle_reports_chain_in_order(tmp_path: Path) -> None:
+    top = write(
+        tmp_path,
+        {
+            "a.yaml": "imports:\n  b: b\nx: {$import: b}\n",
+            "b.yaml": "imports:\n  c: c\nx: {$import: c}\n",
+            "c.yaml": "# comment\nimports:\n  a: ./a.yaml\nx: {$import: a}\n",
+        },
+    )
+    with pytest.raises(CycleError) as info:
+        load_modelopt(top)
+    err = info.value
+    names = [Path(p).name for p in err.chain]
+    assert names == ["a.yaml", "b.yaml", "c.yaml", "a.yaml"]
+    assert err.mark is not None and Path(err.mark.file).name == "c.yaml" and err.mark.line == 3
+    assert "a.yaml -> " in str(err)
+
+
+def test_self_import_is_a_cycle(tmp_path: Path) -> None:
+    top = write(tmp_path, {"a.yaml": "imports:\n  me: a\nx: {$import: me}\n"})
+    with pytest.raises(CycleError):
+        load_modelopt(top)
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "path"),
+    [
+        ("cfg:\n  $import: fp9\n", 5, ("cfg",)),
+        ("quant_cfg:\n  - quantizer_name: x\n  - $import: nvfp\n", 6, ("quant_cfg", 1)),
+        ("cfg: {$import: [fp8, nvfp5]}\n", 4, ("cfg",)),
+    ],
+)
+def test_unknown_import_name_suggests(tmp_path: Path, body: str, line: int, path: tuple) -> None:
+    top = write(
+        tmp_path,
+        {"r.yaml": "imports:\n  fp8: fp8\n  nvfp4: fp8\n" + body, "fp8.yaml": FP8},
+    )
+    with pytest.raises(UnknownImportError) as info:
+        load_modelopt(top)
+    err = info.value
+    assert err.choices == ("fp8", "nvfp4")
+    assert err.suggestions and err.suggestions[0] in ("fp8", "nvfp4")
+    assert err.path == path
+    assert err.mark is not None and err.mark.line == line and err.mark.file == str(top)
+    assert "did you mean" in str(err) and str(top) in str(err)
+
+
+def test_import_without_imports_section(tmp_path: Path) -> None:
+    with pytest.raises(UnknownImportError, match="declares no imports"):
+        load_modelopt(write(tmp_path, {"r.yaml": "cfg: {$import: fp8}\n"}))
+
+
+def test_mapping_import_of_a_list_snippet(tmp_path: Path) -> None:
+    top = write(tmp_path, {"r.yaml": "imports:\n  u: u\ncfg: {$import: u}\n", "u.yaml": "- 1\n"})
+    with pytest.raises(ModelOptImportError, match="must be a mapping snippet"):
+        load_modelopt(top)
+
+
+def test_errors_in_nested_files_carry_the_chain(tmp_path: Path) -> None:
+    top = write(
+        tmp_path,
+        {
+            "r.yaml": "imports:\n  mid: sub/mid\nx: {$import: mid}\n",
+            "sub/mid.yaml": "imports:\n  leaf: sub/leaf\nx: {$import: leaf}\n",
+            "sub/leaf.yaml": "a: [1, 2\n",
+        },
+    )
+    with pytest.raises(YamlError) as info:
+        load_modelopt(top)
+    err = info.value
+    assert [Path(p).name for p in err.chain] == ["r.yaml", "mid.yaml", "leaf.yaml"]
+    assert err.mark is not None and Path(err.mark.file).name == "leaf.yaml"
+
+
+def test_missing_import_names_file_line_and_chain(tmp_path: Path) -> None:
+    top = write(tmp_path, {"r.yaml": "imports:\n  fp8: nowhere/fp8\nx: {$import: fp8}\n"})
+    with pytest.raises(SourceError) as info:
+        load_modelopt(top, registry=Registry())
+    err = info.value
+    assert err.mark is not None and (err.mark.file, err.mark.line) == (str(top), 2)
+    assert err.chain == (str(top),)
+    assert "nowhere/fp8" in str(err)
+
+
+def test_probing(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "pkg/configs/num/a.yml": "v: yml\n",
+            "pkg/configs/num/a.yaml": "v: yaml\n",
+            "pkg/configs/num/b.yaml": "v: b\n",
+            "pkg/recipes/deep/r.yaml": (
+                "imports:\n  a: configs/num/a\n  b: configs/num/b.yaml\n  c: c\n"
+                "x: [{$import: a}, {$import: b}, {$import: c}]\n"
+            ),
+            "elsewhere/c.yaml": "v: c\n",
+        },
+    )
+    top = tmp_path / "pkg/recipes/deep/r.yaml"
+    got = load_modelopt(top, search_paths=[tmp_path / "elsewhere"])
+    assert got == {"x": [{"v": "yml"}, {"v": "b"}, {"v": "c"}]}  # .yml first, like ModelOpt
+    # a package-relative top-level name, probed under search_paths
+    assert load_modelopt("configs/num/b", search_paths=[tmp_path / "pkg"]) == {"v": "b"}
+    with pytest.raises(SourceError):
+        load_modelopt("configs/num/zzz", search_paths=[tmp_path / "pkg"])
+
+
+def test_registry_alias_satisfies_missing_imports(tmp_path: Path) -> None:
+    calls = []
+    registry = Registry()
+
+    def fp8() -> dict:
+        calls.append(1)
+        return {"num_bits": (4, 3), "axis": None, "from": "factory"}
+
+    registry.register(fp8, name="fp8", namespace="numerics", aliases=("configs/numerics/fp8",))
+    text = "imports:\n  fp8: configs/numerics/fp8\na: {$import: fp8}\nb: [{$import: fp8}]\n"
+    top = write(tmp_path, {"r.yaml": text})
+    got = load_modelopt(top, registry=registry)
+    assert got["a"]["from"] == "factory" and got["b"] == [got["a"]]
+    assert got["a"] is not got["b"][0]  # every use is a fresh copy
+    assert len(calls) == 1  # once per call
+
+    # on disk wins by default; prefer_registry=True asks the registry first
+    write(tmp_path, {"configs/numerics/fp8.yaml": FP8})
+    assert "from" not in load_modelopt(top, registry=registry)["a"]
+    assert load_modelopt(top, registry=registry, prefer_registry=True)["a"]["from"] == "factory"
+
+
+def test_parse_cache_sees_changes(tmp_path: Path) -> None:
+    top = write(tmp_path, {"f.yaml": "a: 1\n"})
+    assert load_modelopt(top) == {"a": 1}
+    top.write_text("a: 22\nb: 3\n")
+    assert load_modelopt(top) == {"a": 22, "b": 3}
+    got = load_modelopt(top)
+    got["a"] = 0
+    assert load_modelopt(top)["a"] == 22  # results never share the cache's containers
+
+
+def test_loads_modelopt_text(tmp_path: Path) -> None:
+    write(tmp_path, {"num/fp8.yaml": FP8})
+    text = "imports:\n  fp8: num/fp8\ncfg: {$import: fp8, axis: 0}\n"
+    assert loads_modelopt(text, search_paths=[tmp_path]) == {"cfg": {"num_bits": (4, 3), "axis": 0}}
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("imports:\n  a: b\nx: 1\n", True),
+        ("x:\n  - $import: a\n", True),
+        ("imports:\n  a: b\n---\n- 1\n", True),
+        ("# uses $import: in a comment only\nx: 1\n", False),
+        ("x: {_factory_: fp8}\n", False),
+        ("imports: 3\n", False),
+        ("x: [\n", False),
+        ({"a": [{"$import": "x"}]}, True),
+        ({"imports": {"a": "b"}}, True),
+        ({"a": {"imports": {"a": "b"}}}, False),
+        ([1, 2], False),
+    ],
+)
+def test_is_modelopt_document(source: Any, expected: bool) -> None:
+    assert is_modelopt_document(source) is expected
+
+
+def test_is_modelopt_document_reads_paths(tmp_path: Path) -> None:
+    assert is_modelopt_document(write(tmp_path, {"f.yaml": "imports: {a: b}\n"}))
+    assert not is_modelopt_document(tmp_path / "missing.yaml")
+
+
+# --------------------------------------------------------------------------- convert
+def _registry_for(root: Path, *, codec: bool = False) -> Registry:
+    registry = Registry()
+    register_modelopt_files(root, registry)
+    if codec:
+        codecs = pytest.importorskip("recipekit.factories.codecs")
+        codecs.register(registry)
+    return registry
+
+
+CONVERT_FILES = {
+    "r.yaml": (
+        "# modelopt-schema: modelopt.Whatever\n# My recipe.\n"
+        "imports:\n  fp8: num/fp8\n  nvfp4: num/nvfp4\n  unit: units/w8a8\n"
+        "quant_cfg:\n"
+        "  - $import: unit\n"
+        "  - quantizer_name: a\n    cfg: {$import: fp8, axis: 0}\n"
+        "  - quantizer_name: b\n    cfg: {$import: nvfp4, block_sizes: {-1: 16, type: static}}\n"
+        "  - quantizer_name: c\n    cfg: {$import: nvfp4, block_sizes: {-1: 16, type: dynamic, scale_bits: e4m3}}\n"
+        "  - quantizer_name: d\n    cfg: {num_bits: e5m2}\n"
+    ),
+    "num/fp8.yaml": FP8,
+    "num/nvfp4.yaml": NVFP4,
+    "units/w8a8.yaml": UNIT,
+}
+
+
+@pytest.mark.parametrize("codec", [False, True], ids=["exmy-helper", "exmy-codec"])
+def test_convert_synthetic(tmp_path: Path, codec: bool) -> None:
+    resolve = _resolve()
+    top = write(tmp_path, CONVERT_FILES)
+    registry = _registry_for(tmp_path, codec=codec)
+    text = convert(top, registry=registry)
+    assert not is_modelopt_document(text)
+    assert "imports:" not in text and "$import" not in text  # not even in the comments
+    assert "modelopt-schema" not in text and "# My recipe." in text
+    assert "- _factory_: units/w8a8" in text
+    assert "_factory_: num/fp8\n" in text  # + sibling axis: 0
+    # a shallow replace of block_sizes differs from recipekit's deep merge -> expanded ...
+    assert text.count("_factory_: num/nvfp4") == 1  # ... only where they differ (c)
+    if codec:
+        assert "num_bits: e5m2" in text and "exmy(" not in text
+    else:
+        assert "exmy('e5m2')" in text
+    assert exact(resolve(text, registry=registry), load_modelopt(top))
+
+
+def test_convert_inlines_unregistered_imports(tmp_path: Path) -> None:
+    resolve = _resolve()
+    top = write(tmp_path, CONVERT_FILES)
+    registry = Registry()
+    register_helpers(registry)
+    text = convert(top, registry=registry)
+    assert "_factory_: num/" not in text and "_factory_: units/" not in text
+    assert "has no registered factory; inlined" in text
+    assert exact(resolve(text, registry=registry), load_modelopt(top))
+
+
+def test_convert_checks_registered_factories(tmp_path: Path) -> None:
+    resolve = _resolve()
+    top = write(tmp_path, CONVERT_FILES)
+    registry = _registry_for(tmp_path)
+    registry.register(lambda: {"num_bits": 8}, name="num/fp8", namespace="modelopt", replace=True)
+    text = convert(top, registry=registry)
+    assert "does not return the data of the file; inlined" in text
+    assert "_factory_: num/fp8" not in text
+    assert exact(resolve(text, registry=registry), load_modelopt(top))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a: '${x}'\n", "a: '@other.yaml'\n", "_factory_: x\n"],
+)
+def test_convert_refuses_what_recipekit_would_reinterpret(tmp_path: Path, text: str) -> None:
+    with pytest.raises(ConvertError):
+        convert(write(tmp_path, {"f.yaml": text}), registry=Registry())
