@@ -252,7 +252,10 @@ def _explain(args: argparse.Namespace) -> int:
     node = res.data
     for key in path:
         node = getattr(node, key) if not isinstance(node, (dict, list)) else node[key]
-    value = to_plain(node, encoders=[c.encode for c in res.registry.codecs] if res.registry else ())
+    encoders = [c.encode for c in res.registry.codecs] if res.registry else []
+    for encode in encoders:
+        node = encode(path[-1] if path else None, node)
+    value = to_plain(node, encoders=encoders)
     shown = (
         scalar_text(value)
         if not isinstance(value, (dict, list))

@@ -20,7 +20,8 @@ safe_text = st.text(max_size=12).filter(
     lambda s: (
         "${" not in s
         and not s.startswith("@")
-        and s not in ("_factory_", "_target_", "_partial_", "_call_", "_args_")
+        and s
+        not in ("_factory_", "_target_", "_partial_", "_call_", "_args_", "$import", "imports")
     )
 )
 scalars = (

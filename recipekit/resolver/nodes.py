@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import keys
-from .errors import BadArgumentError, BlockedImportError, RecipekitError, UnknownFactoryError
+from .errors import BadArgumentError, BlockedImportError, UnknownFactoryError
 from .registry import Registry
 
 AllowImports = bool | Iterable[str]
@@ -52,10 +52,10 @@ def import_allowed(name: str, allow: AllowImports) -> bool:
 
 def import_callable(name: str, allow: AllowImports) -> Callable[..., Any]:
     """Import ``pkg.mod.attr`` if allowed; errors say how to allow it or what is missing."""
-    if "." not in name:
+    if "." not in name or not all(part.isidentifier() for part in name.split(".")):
         raise UnknownFactoryError(
             f"{name!r} is neither registered nor a dotted import path",
-            expected="a registered factory name or module.attribute",
+            expected="a registered factory name or module.attribute (Python identifiers joined by dots)",
         )
     if not import_allowed(name, allow):
         module = name.rsplit(".", 1)[0]
@@ -101,11 +101,15 @@ def lookup(name: str, registry: Registry, allow: AllowImports) -> tuple[Callable
         entry = registry.get(name)
         return entry.func, entry
     except UnknownFactoryError as miss:
-        if "." in name and ":" not in name and "/" not in name:
-            try:
-                return import_callable(name, allow), None
-            except BlockedImportError:
-                raise
-            except RecipekitError:
-                raise miss from None
-        raise
+        dotted = "." in name and all(part.isidentifier() for part in name.split("."))
+        if not dotted:
+            raise
+        if not import_allowed(name, allow):
+            # a typo of a registered dotted name is likelier than a wanted import: say both
+            raise BlockedImportError(
+                f"{name!r} is not registered, and importing it is not allowed",
+                expected="a registered factory, or an import the caller allowed",
+                suggestions=miss.suggestions,
+                hint=f"pass allow_imports=[{name.split('.')[0]!r}] to resolve(), or --allow-import {name.split('.')[0]} on the command line",
+            ) from None
+        return import_callable(name, allow), None

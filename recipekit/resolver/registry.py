@@ -329,7 +329,9 @@ class Registry:
                 return
             self._builtins = "loading"
             try:
-                import recipekit.factories  # noqa: F401  (registers into this registry)
+                from recipekit.factories import install
+
+                install(self)
             finally:
                 self._builtins = "loaded"
 

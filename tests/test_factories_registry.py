@@ -1,0 +1,111 @@
+"""The built-in factory library as a whole: globally unique names and aliases, fresh results,
+one-line docstrings, cheap imports, and the ``BUILTINS`` replay list."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import recipekit.factories
+from recipekit.factories._register import BUILTINS
+from recipekit.resolver.registry import default_registry
+from tests._canon import annotations, canonical
+
+NAMESPACES = ("numerics", "units", "presets", "recipes")
+FACTORY_DIR = Path(recipekit.factories.__file__).parent
+
+
+def _ours() -> list:
+    reg = default_registry()
+    return [e for ns in NAMESPACES for e in reg.entries(ns)]
+
+
+def _no_arg(entry) -> bool:
+    sig = entry.signature
+    return sig is not None and all(
+        p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        for p in sig.parameters.values()
+    )
+
+
+def test_names_and_aliases_are_globally_unique() -> None:
+    reg = default_registry()
+    counts = Counter()
+    for entry in reg.entries():
+        counts[entry.name] += 1
+        counts.update(entry.aliases)
+    assert [label for label, n in counts.items() if n > 1] == []
+    for entry in _ours():
+        for label in (entry.name, *entry.aliases):
+            assert reg.get(label) is entry, label
+
+
+def test_builtins_list_matches_the_registry() -> None:
+    reg = default_registry()
+    assert len(BUILTINS) == len(_ours())
+    for func, spec in BUILTINS:
+        entry = reg.get(f"{spec['namespace']}:{spec['name']}")
+        assert entry.func is func
+        assert entry.aliases == tuple(spec["aliases"])
+
+
+@pytest.mark.parametrize("entry", _ours(), ids=lambda e: e.qualified)
+def test_one_line_summary(entry) -> None:
+    assert entry.summary, f"{entry.qualified} has no docstring"
+    assert len(entry.summary) <= 100, entry.summary
+    assert entry.summary.endswith("."), entry.summary
+
+
+def _mutate(value: Any) -> None:
+    if isinstance(value, dict):
+        for child in list(value.values()):
+            _mutate(child)
+        value["__mutated__"] = True
+    elif isinstance(value, list):
+        for child in list(value):
+            _mutate(child)
+        value.append("__mutated__")
+
+
+def _containers(value: Any, seen: list[int]) -> None:
+    if isinstance(value, (dict, list)):
+        seen.append(id(value))
+        for child in value.values() if isinstance(value, dict) else value:
+            _containers(child, seen)
+
+
+@pytest.mark.parametrize("entry", [e for e in _ours() if _no_arg(e)], ids=lambda e: e.qualified)
+def test_results_are_fresh(entry) -> None:
+    first = entry()
+    text, notes = canonical(first), annotations(first)
+    ids: list[int] = []
+    _containers(first, ids)
+    assert len(ids) == len(set(ids)), "a container appears twice inside one result"
+    _mutate(first)
+    second = entry()
+    assert canonical(second) == text
+    assert annotations(second) == notes
+
+
+def test_modules_import_nothing_heavy() -> None:
+    allowed = {"__future__", "re", "collections.abc", "typing", "recipekit.resolver.registry"}
+    for path in sorted(FACTORY_DIR.glob("*.py")):
+        if path.name == "codecs.py":  # not part of the factory library
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 0:
+                assert node.module in allowed, f"{path.name} imports {node.module}"
+            elif isinstance(node, ast.Import):
+                assert {a.name for a in node.names} <= allowed, f"{path.name} imports {node.names}"
+
+
+def test_registered_functions_are_plain_functions() -> None:
+    for entry in _ours():
+        assert inspect.isfunction(entry.func)
+        assert entry.func.__module__.startswith("recipekit.factories.")
