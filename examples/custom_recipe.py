@@ -14,7 +14,7 @@ import recipekit
 from recipekit.factories import units
 
 
-@recipekit.factory(namespace="recipes", name="my/nvfp4_mlp-kv_fp8_cast", replace=True)
+@recipekit.factory(namespace="my", name="my/nvfp4_mlp-kv_fp8_cast", replace=True)
 def nvfp4_mlp_kv_fp8_cast(algorithm: str = "max") -> dict:
     """NVFP4 W4A4 on MLP/MoE layers, FP8 KV cache (cast mode), standard exclusions."""
     return {
