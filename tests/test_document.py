@@ -95,3 +95,10 @@ def test_unknown_name_source_suggests(reg: recipekit.Registry) -> None:
 def test_missing_file(reg: recipekit.Registry) -> None:
     with pytest.raises(SourceError, match="no such file"):
         recipekit.resolve("missing.yaml", registry=reg)
+
+
+def test_load_expands_includes_but_does_not_resolve(tmp_path: Path) -> None:
+    write(tmp_path, "part.yaml", "x: 1\n")
+    main = write(tmp_path, "main.yaml", "a: '@part.yaml'\nb: {_factory_: fp8}\nc: ${a.x}\n")
+    assert recipekit.load(main) == {"a": {"x": 1}, "b": {"_factory_": "fp8"}, "c": "${a.x}"}
+    assert recipekit.load(str(main)) == recipekit.load(main)

@@ -136,3 +136,32 @@ def test_hooks_and_codecs_are_per_registry() -> None:
     reg.add_codec(Codec("c", lambda k, v: v, lambda k, v: v))
     assert len(reg.hooks) == 1 and len(reg.codecs) == 1
     assert Registry().hooks == () and Registry().codecs == ()
+
+
+def test_entry_point_plugins_load_on_a_miss_and_never_shadow(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    dist = tmp_path / "rk_demo_plugin-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: rk-demo-plugin\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[recipekit.factories]\ndemo = rk_demo_plugin:setup\n")
+    (tmp_path / "rk_demo_plugin.py").write_text(
+        "def setup(registry):\n"
+        "    registry.register(lambda: 'plugin', name='from_plugin')\n"
+        "    registry.register(lambda: 'plugin', name='local_name')\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    reg = Registry()
+    reg.register(lambda: "local", name="local_name")
+    with pytest.warns(UserWarning, match="local factory is kept"):
+        assert reg.get("from_plugin")() == "plugin"  # a miss loads the plugins
+    assert reg.get("from_plugin").origin == "plugin:demo"
+    assert reg.get("local_name")() == "local"
+
+
+def test_catalogue_view_is_live() -> None:
+    reg = Registry()
+    reg.register(lambda: 1, name="a", namespace="ns")
+    view = reg.as_catalogue("ns")
+    reg.register(lambda: 2, name="b", namespace="ns")
+    assert sorted(view.get_all()) == ["a", "b"]
+    assert view.get("b")() == 2
+    assert Registry().as_catalogue("ns").get_all() == {}

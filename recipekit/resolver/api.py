@@ -15,7 +15,6 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from . import keys, nodes, serialize, yamlio
@@ -73,17 +72,17 @@ def load_document(
     if isinstance(source, Document):
         return source
     if isinstance(source, os.PathLike):
-        return _from_file(loader, Path(source), reg)
+        return _from_file(loader, os.fspath(source), reg)
     if isinstance(source, str):
         text = source.strip()
         if looks_like_path(text):
-            return _from_file(loader, Path(text), reg)
+            return _from_file(loader, text, reg)
         if "\n" not in text and _NAME.match(text) and ": " not in text:
             name = text.partition("(")[0]
             if name in reg:
                 return loader.from_data({keys.FACTORY: text}, base_dir=base_dir)
             if os.path.isfile(text):
-                return _from_file(loader, Path(text), reg)
+                return _from_file(loader, text, reg)
             if "(" in text or "/" in text or "_" in text or "-" in text:
                 reg.get(name)  # raises UnknownFactoryError with did-you-mean
         if _MODELOPT_HINT.search(source):
@@ -96,20 +95,49 @@ def load_document(
     return loader.from_data(source, base_dir=base_dir)
 
 
-def _from_file(loader: Loader, path: Path, reg: Registry) -> Document:
-    if not path.is_file():
+def _from_file(loader: Loader, path: str, reg: Registry) -> Document:
+    if not os.path.isfile(path):
         raise SourceError(
             f"no such file: {path}", expected="a YAML file, a registered name, or YAML text"
         )
-    if path.suffix.lower() in (".yaml", ".yml"):
-        head = path.read_text(encoding="utf-8", errors="replace")
-        if _MODELOPT_HINT.search(head):
-            from recipekit.interop.modelopt_imports import is_modelopt_document, load_modelopt
+    if path.lower().endswith((".yaml", ".yml")) and _is_modelopt_file(path):
+        from recipekit.interop.modelopt_imports import load_modelopt
 
-            if is_modelopt_document(head):
-                data = load_modelopt(path, registry=reg)
-                return Document(data, os.fspath(path), [], [os.path.abspath(path)])
+        data = load_modelopt(path, registry=reg)
+        return Document(data, os.fspath(path), [], [os.path.abspath(path)])
     return loader.from_file(path)
+
+
+_KIND_CACHE: dict[tuple[str, int, int], bool] = {}
+
+
+def _is_modelopt_file(path: str) -> bool:
+    """Whether a file is a ModelOpt ``$import`` document (remembered per path, mtime and size)."""
+    st = os.stat(path)
+    key = (os.path.abspath(path), st.st_mtime_ns, st.st_size)
+    found = _KIND_CACHE.get(key)
+    if found is None:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            head = handle.read()
+        found = False
+        if _MODELOPT_HINT.search(head):
+            from recipekit.interop.modelopt_imports import is_modelopt_document
+
+            found = is_modelopt_document(head)
+        if len(_KIND_CACHE) > 512:
+            _KIND_CACHE.clear()
+        _KIND_CACHE[key] = found
+    return found
+
+
+class _FilePath(os.PathLike):
+    """A str path that is always treated as a file (not a name or YAML text)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __fspath__(self) -> str:
+        return self.path
 
 
 def _value_parser(reg: Registry) -> Any:
@@ -232,7 +260,7 @@ def resolve(
 
 def load(path: str | os.PathLike, *, registry: Registry | None = None) -> Any:
     """The document at ``path`` with ``@`` includes expanded, before interpolation and building."""
-    return load_document(Path(path), registry=registry).data
+    return load_document(_FilePath(os.fspath(path)), registry=registry).data
 
 
 def dump(

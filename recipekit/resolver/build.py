@@ -49,15 +49,23 @@ class Origin:
 
 def fresh(value: Any) -> Any:
     """A copy of every dict/list/tuple/set container of ``value`` (other objects are kept)."""
-    if isinstance(value, dict):
-        return {k: fresh(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [fresh(v) for v in value]
-    if isinstance(value, tuple) and type(value) is tuple:
-        return tuple(fresh(v) for v in value)
-    if isinstance(value, set):
-        return {fresh(v) for v in value}
+    kind = type(value)
+    if kind is dict:
+        return {k: fresh(v) if type(v) in _CONTAINERS else v for k, v in value.items()}
+    if kind is list:
+        return [fresh(v) if type(v) in _CONTAINERS else v for v in value]
+    if kind is tuple:
+        return tuple(fresh(v) if type(v) in _CONTAINERS else v for v in value)
+    if kind is set:
+        return set(value)
+    if isinstance(value, (dict, list, set)):  # subclasses keep their type: a shallow copy
+        import copy
+
+        return copy.copy(value)
     return value
+
+
+_CONTAINERS = frozenset({dict, list, tuple, set})
 
 
 class Builder:

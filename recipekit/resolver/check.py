@@ -94,7 +94,7 @@ def _check_factory(
     except RecipekitError as exc:
         out.append(exc.located(path=where, mark=mark))
         return
-    _check_call(func, call, where, mark, reg, out)
+    _check_call(func, call, node[keys.FACTORY], where, mark, reg, out)
     fields = _dataclass_fields(entry.hints.get("return") if entry else None)
     if fields is not None:
         params = _params(func)
@@ -148,7 +148,37 @@ def _check_target(
     )
 
 
-def _check_call(func: Any, call: Call, where: tuple, mark: Any, reg: Registry, out: list) -> None:
+#: Signatures and evaluated hints per callable, and the (callable, argument shape) pairs already
+#: found to bind cleanly: checking a document again costs dict lookups, not ``inspect`` calls.
+_SIGNATURES: dict[Any, tuple[inspect.Signature | None, dict[str, Any]]] = {}
+_GOOD: set[tuple[Any, ...]] = set()
+_LIMIT = 4096
+
+
+def _signature(func: Any) -> tuple[inspect.Signature | None, dict[str, Any]]:
+    found = _SIGNATURES.get(func)
+    if found is None:
+        try:
+            sig = inspect.signature(func)
+        except (TypeError, ValueError):
+            sig = None
+        try:
+            hints = typing.get_type_hints(func) if sig is not None else {}
+        except Exception:
+            hints = {}
+        found = (sig, hints)
+        if len(_SIGNATURES) < _LIMIT:
+            _SIGNATURES[func] = found
+    return found
+
+
+def _check_call(
+    func: Any, call: Call, text: str, where: tuple, mark: Any, reg: Registry, out: list
+) -> None:
+    key = (func, text)
+    if key in _GOOD:
+        return
+    before = len(out)
     for ref in [*call.args, *call.kwargs.values()]:
         if isinstance(ref, Ref) and ref.call is not None and ref.name not in reg:
             out.append(
@@ -162,6 +192,8 @@ def _check_call(func: Any, call: Call, where: tuple, mark: Any, reg: Registry, o
     _bind(
         func, call.name, list(call.args), dict(call.kwargs), where, mark, reg, out, check_types=True
     )
+    if len(out) == before and len(_GOOD) < _LIMIT:
+        _GOOD.add(key)
 
 
 def _bind(
@@ -176,9 +208,8 @@ def _bind(
     *,
     check_types: bool,
 ) -> None:
-    try:
-        sig = inspect.signature(func)
-    except (TypeError, ValueError):
+    sig, hints = _signature(func)
+    if sig is None:
         return
     try:
         bound = sig.bind(*args, **kwargs)
@@ -196,10 +227,6 @@ def _bind(
         )
         return
     if not check_types:
-        return
-    try:
-        hints = typing.get_type_hints(func)
-    except Exception:
         return
     for pname, value in bound.arguments.items():
         ann = hints.get(pname)
@@ -269,7 +296,5 @@ def _dataclass_fields(ann: Any) -> list[str] | None:
 
 
 def _params(func: Any) -> list[str]:
-    try:
-        return list(inspect.signature(func).parameters)
-    except (TypeError, ValueError):
-        return []
+    sig = _signature(func)[0]
+    return list(sig.parameters) if sig is not None else []

@@ -17,7 +17,6 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from . import keys, yamlio
@@ -253,12 +252,3 @@ def _copy_marks(doc: Document, old: object, new: dict | list) -> None:
     mark = doc.where(old)
     if mark is not None:
         table.add(new, None, mark)
-
-
-def resolve_source_path(source: str | Path) -> Path | None:
-    """The file a source string names, if it names one."""
-    if isinstance(source, Path):
-        return source
-    if looks_like_path(source):
-        return Path(source)
-    return None

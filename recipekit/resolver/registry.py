@@ -1,7 +1,11 @@
 """The registry of factories: named plain-Python functions, grouped in namespaces.
 
-Storage is one ``catalogue`` registry per namespace, under a prefix unique to each ``Registry``
-object, so two registries never see each other's entries and tests need no global reset. A
+Entries live in the ``Registry`` object itself (plain dicts), so two registries never see each
+other's entries and tests need no global reset. ``as_catalogue(namespace)`` exposes a namespace as
+a ``catalogue`` registry (under a prefix unique to this object) for tools built on catalogue, such
+as confection; it is created on first request and kept in sync. catalogue is imported only then:
+importing it scans every installed distribution's entry points, which would cost the command line
+a sixth of its start-up time. A
 ``Registry`` is passed to the resolver explicitly; ``default_registry()`` is a convenience that
 also holds recipekit's built-in factories (``recipekit.factories``), loaded on first use, *before*
 anything else is registered into it, so results never depend on import order.
@@ -27,8 +31,6 @@ import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
-
-import catalogue
 
 from .errors import AmbiguousFactoryError, RegistrationError, UnknownFactoryError, closest
 
@@ -114,7 +116,8 @@ class Registry:
 
     def __init__(self, *, builtins: bool = False) -> None:
         self._prefix = ("recipekit", f"r{next(_ids)}")
-        self._spaces: dict[str, catalogue.Registry] = {}
+        self._spaces: set[str] = set()
+        self._catalogues: dict[str, Any] = {}
         self._entries: dict[tuple[str, str], Entry] = {}
         self._by_name: dict[str, list[Entry]] = {}
         self._by_alias: dict[str, list[Entry]] = {}
@@ -208,12 +211,10 @@ class Registry:
             if old is not None:
                 self._unindex(old)
             entry = Entry(name, namespace, func, tuple(a for a in aliases if a != name), origin)
-            space = self._spaces.get(namespace)
-            if space is None:
-                space = self._spaces[namespace] = catalogue.create(
-                    *self._prefix, namespace, entry_points=False
-                )
-            space.register(name, func=func)
+            self._spaces.add(namespace)
+            view = self._catalogues.get(namespace)
+            if view is not None:
+                view.register(name, func=func)
             self._entries[key] = entry
             self._by_name.setdefault(name, []).append(entry)
             for alias in entry.aliases:
@@ -285,6 +286,21 @@ class Registry:
         self._ensure_builtins()
         found = [e for e in self._entries.values() if namespace in (None, e.namespace)]
         return sorted(found, key=lambda e: (e.namespace, e.name))
+
+    def as_catalogue(self, namespace: str) -> Any:
+        """This namespace as a ``catalogue.Registry`` (live: later registrations appear too)."""
+        import catalogue
+
+        self._ensure_builtins()
+        with self._lock:
+            view = self._catalogues.get(namespace)
+            if view is None:
+                view = self._catalogues[namespace] = catalogue.create(
+                    *self._prefix, namespace, entry_points=False
+                )
+                for entry in self.entries(namespace):
+                    view.register(entry.name, func=entry.func)
+            return view
 
     def namespaces(self) -> list[str]:
         self._ensure_builtins()

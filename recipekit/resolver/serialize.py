@@ -16,14 +16,11 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime
-import enum
 import functools
-import inspect
 import json
 import math
+import sys
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import PurePath
 from typing import Any
 
 import yaml
@@ -95,19 +92,24 @@ def to_plain(
             body[keys.ARGS] = list(value.args)
         body.update(value.keywords)
         return to_plain(body, encoders=encoders, json_keys=json_keys, nemo=nemo, path=path)
-    if inspect.isfunction(value) or inspect.isclass(value) or inspect.isbuiltin(value):
+    if isinstance(value, (type, _FunctionTypes)):
         return {keys.TARGET: qualname(value), keys.CALL: False}
-    if isinstance(value, enum.Enum):
+    # Modules that are not imported cannot have made the value: look them up, never import them.
+    enum, pathlib, datetime = (sys.modules.get(m) for m in ("enum", "pathlib", "datetime"))
+    if enum and isinstance(value, enum.Enum):
         return to_plain(value.value, encoders=encoders, json_keys=json_keys, nemo=nemo, path=path)
-    if isinstance(value, PurePath):
+    if pathlib and isinstance(value, pathlib.PurePath):
         return str(value)
-    if isinstance(value, (datetime.date, datetime.datetime)):
+    if datetime and isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat() if json_keys else value
     raise BadArgumentError(
         f"cannot serialize a value of type {type(value).__name__}",
         path=path,
         expected="plain data, dataclasses, enums, paths, functions or functools.partial",
     )
+
+
+_FunctionTypes = (type(len), type(lambda: None))
 
 
 def _is_default(f: dataclasses.Field, value: Any) -> bool:
