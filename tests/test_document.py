@@ -102,3 +102,10 @@ def test_load_expands_includes_but_does_not_resolve(tmp_path: Path) -> None:
     main = write(tmp_path, "main.yaml", "a: '@part.yaml'\nb: {_factory_: fp8}\nc: ${a.x}\n")
     assert recipekit.load(main) == {"a": {"x": 1}, "b": {"_factory_": "fp8"}, "c": "${a.x}"}
     assert recipekit.load(str(main)) == recipekit.load(main)
+
+
+def test_codecs_apply_to_yaml_not_to_python_data() -> None:
+    yaml_value = recipekit.resolve("cfg: {num_bits: e4m3}")
+    python_value = recipekit.resolve({"cfg": {"num_bits": "e4m3"}})
+    assert yaml_value == {"cfg": {"num_bits": (4, 3)}}
+    assert python_value == {"cfg": {"num_bits": "e4m3"}}  # as in ModelOpt's Python API

@@ -142,11 +142,15 @@ class Builder:
     def factory(self, node: dict, path: tuple, at: tuple) -> Any:
         mark = self.doc.where(node, keys.FACTORY)
         where = (*path, keys.FACTORY)
-        try:
-            call = parse_call(node[keys.FACTORY])
-            func, entry = nodes.lookup(call.name, self.registry, self.allow)
-        except RecipekitError as exc:
-            raise exc.located(path=where, mark=mark) from None
+        known = self.doc.lookups.get(id(node))
+        if known is not None:
+            call, func, entry = known
+        else:
+            try:
+                call = parse_call(node[keys.FACTORY])
+                func, entry = nodes.lookup(call.name, self.registry, self.allow)
+            except RecipekitError as exc:
+                raise exc.located(path=where, mark=mark) from None
         result = fresh(self.invoke(func, call, where, mark))
         if self.origins is not None:
             self.origins[at] = Origin("factory", str(call), mark, entry.source if entry else None)
@@ -156,8 +160,11 @@ class Builder:
         return result
 
     def invoke(self, func: Any, call: Call, where: tuple, mark: Mark | None) -> Any:
-        args = [self.argument(a, where, mark) for a in call.args]
-        kwargs = {k: self.argument(v, where, mark) for k, v in call.kwargs.items()}
+        if call.scalar_args:  # only literals that cannot be shared: pass them as they are
+            args, kwargs = call.args, call.kwargs
+        else:
+            args = [self.argument(a, where, mark) for a in call.args]
+            kwargs = {k: self.argument(v, where, mark) for k, v in call.kwargs.items()}
         try:
             return func(*args, **kwargs)
         except RecipekitError as exc:

@@ -17,6 +17,7 @@ from typing import Any
 
 from .errors import BadArgumentError
 
+_SCALARS = frozenset({int, float, str, bool, type(None), complex, bytes})
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-:")
 
 
@@ -36,6 +37,15 @@ class Call:
     args: tuple[Any, ...] = ()
     kwargs: dict[str, Any] = field(default_factory=dict)
     has_parens: bool = False
+
+    @property
+    def scalar_args(self) -> bool:
+        """True when every argument is an immutable scalar (no reference, no container)."""
+        found = self.__dict__.get("_scalar")
+        if found is None:
+            found = all(type(v) in _SCALARS for v in (*self.args, *self.kwargs.values()))
+            object.__setattr__(self, "_scalar", found)
+        return found
 
     def __str__(self) -> str:
         if not self.has_parens:

@@ -94,9 +94,10 @@ def _check_factory(
     except RecipekitError as exc:
         out.append(exc.located(path=where, mark=mark))
         return
+    doc.lookups[id(node)] = (call, func, entry)
     _check_call(func, call, node[keys.FACTORY], where, mark, reg, out)
-    fields = _dataclass_fields(entry.hints.get("return") if entry else None)
-    if fields is not None:
+    fields = _result_fields(entry)
+    if fields is not None and len(node) > 1:
         params = _params(func)
         for sib in nodes.siblings(node):
             if sib not in fields:
@@ -287,6 +288,15 @@ def accepts(value: Any, ann: Any) -> bool:
             return isinstance(value, ann)
         return True  # other classes: leave it to the factory
     return True
+
+
+def _result_fields(entry: Any) -> list[str] | None:
+    """The fields of a factory's dataclass return annotation (None otherwise), memoised."""
+    if entry is None:
+        return None
+    if "fields" not in entry._cache:
+        entry._cache["fields"] = _dataclass_fields(entry.hints.get("return"))
+    return entry._cache["fields"]
 
 
 def _dataclass_fields(ann: Any) -> list[str] | None:

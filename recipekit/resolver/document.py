@@ -34,6 +34,10 @@ class Document:
     file: str | None = None
     marks: list[SourceMap] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    #: True once it is known that no ``${...}`` is left to resolve
+    interpolated: bool = False
+    #: id(factory node) -> (call, callable, entry), filled by the check pass for the build pass
+    lookups: dict[int, tuple[Any, Any, Any]] = field(default_factory=dict, repr=False)
 
     def where(self, container: object, key: object = None) -> Mark | None:
         for table in self.marks:
@@ -121,8 +125,19 @@ class Loader:
         return doc
 
     def from_data(self, data: Any, *, base_dir: str | None = None) -> Document:
+        """Plain Python data: ``@`` includes are expanded, but codecs do not apply (as in
+        ModelOpt's Python API, ``num_bits="e4m3"`` given in Python stays a string)."""
         doc = Document(None)
-        doc.data = self.expand(data, doc, base_dir or os.getcwd(), (), ())
+        includes, refs = _scan_strings(data)
+        doc.interpolated = not refs
+        if not includes:
+            doc.data = data
+            return doc
+        decoders, self.decoders = self.decoders, ()
+        try:
+            doc.data = self.expand(data, doc, base_dir or os.getcwd(), (), ())
+        finally:
+            self.decoders = decoders
         return doc
 
     # -- the pass: copy-on-write walk -------------------------------------------------------
@@ -213,6 +228,37 @@ class Loader:
         if section:
             data = _select(data, section, rel, path, mark)
         return self.expand(data, doc, os.path.dirname(file), (*chain, file), path)
+
+
+def _scan_strings(value: Any) -> tuple[bool, bool]:
+    """Whether any string of ``value`` starts with ``@`` / contains ``${``. Shared or
+    self-referencing containers are visited once; a document too deep to walk answers
+    (True, True), which sends it down the full path (and its proper error)."""
+    found = [False, False]
+    seen: set[int] = set()
+
+    def walk(item: Any) -> None:
+        for v in item.values() if type(item) is dict else item:
+            kind = type(v)
+            if kind is str:
+                if v[:1] == keys.INCLUDE_PREFIX:
+                    found[0] = True
+                if keys.INTERPOLATION_OPEN in v:
+                    found[1] = True
+            elif (
+                kind is dict or kind is list or kind is tuple or isinstance(v, (dict, list, tuple))
+            ) and id(v) not in seen:
+                seen.add(id(v))
+                walk(v)
+
+    try:
+        if isinstance(value, str):
+            return value[:1] == keys.INCLUDE_PREFIX, keys.INTERPOLATION_OPEN in value
+        if isinstance(value, (dict, list, tuple)):
+            walk(value)
+    except RecursionError:
+        return True, True
+    return found[0], found[1]
 
 
 def _select(data: Any, section: str, rel: str, path: tuple, mark: Mark | None) -> Any:

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 Path = tuple  # a key path: str keys and int list indexes
 
 
-@dataclass(frozen=True)
-class Mark:
-    """A position in a source file, 1-based like editors and compilers print it."""
+class Mark(NamedTuple):
+    """A position in a source file, 1-based like editors and compilers print it. (A named tuple:
+    one is made for every value read from YAML, so creating it must be cheap.)"""
 
     file: str | None
     line: int

@@ -30,7 +30,7 @@ _INDEX = re.compile(r"\[(-?\d+)\]")
 
 def interpolate(doc: Document) -> Any:
     """Resolve every reference of ``doc.data``; returns the new data."""
-    if not _contains_ref(doc.data):
+    if doc.interpolated or not _contains_ref(doc.data):
         return doc.data
     return _Interpolator(doc).walk(doc.data, ())
 

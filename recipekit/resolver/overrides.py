@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,9 +77,10 @@ def parse(text: str, parse_value: Callable[[str, Any], Any]) -> Override:
     return Override(text, steps, op, parse_value(raw, last), add)
 
 
-def _split_op(body: str) -> tuple[str, str, str] | None:
+def _top_level(text: str) -> Iterator[int]:
+    """Indexes of the characters of ``text`` outside ``[...]`` selectors (and quotes in them)."""
     depth, quote = 0, ""
-    for i, ch in enumerate(body):
+    for i, ch in enumerate(text):
         if quote:
             quote = "" if ch == quote else quote
         elif ch in "'\"" and depth:
@@ -88,7 +89,13 @@ def _split_op(body: str) -> tuple[str, str, str] | None:
             depth += 1
         elif ch == "]":
             depth -= 1
-        elif ch == "=" and depth == 0:
+        elif depth == 0:
+            yield i
+
+
+def _split_op(body: str) -> tuple[str, str, str] | None:
+    for i in _top_level(body):
+        if body[i] == "=":
             if i and body[i - 1] in "+-*/":
                 return body[: i - 1].strip(), body[i - 1] + "=", body[i + 1 :]
             return body[:i].strip(), "=", body[i + 1 :]
@@ -96,22 +103,10 @@ def _split_op(body: str) -> tuple[str, str, str] | None:
 
 
 def _steps(key: str, text: str) -> tuple[Step, ...]:
-    parts, depth, quote, current = [], 0, "", ""
-    for ch in key:
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "'\"" and depth:
-            quote = ch
-        elif ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-        elif ch == "." and depth == 0:
-            parts.append(current)
-            current = ""
-            continue
-        current += ch
-    parts.append(current)
+    cuts = [i for i in _top_level(key) if key[i] == "."]
+    parts = [
+        key[start + 1 : end] for start, end in zip([-1, *cuts], [*cuts, len(key)], strict=True)
+    ]
     steps: list[Step] = []
     for part in parts:
         if not part:

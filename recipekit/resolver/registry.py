@@ -124,6 +124,7 @@ class Registry:
         self._lock = threading.RLock()
         self._builtins = "pending" if builtins else "none"
         self._entry_points_loaded = False
+        self._found: dict[str, Entry] = {}  # successful lookups; cleared by every registration
         self._hooks: list[Callable[[Any], Any]] = []
         self._codecs: list[Codec] = []
 
@@ -216,6 +217,7 @@ class Registry:
             if view is not None:
                 view.register(name, func=func)
             self._entries[key] = entry
+            self._found = {}
             self._by_name.setdefault(name, []).append(entry)
             for alias in entry.aliases:
                 self._by_alias.setdefault(alias, []).append(entry)
@@ -229,6 +231,14 @@ class Registry:
     # ------------------------------------------------------------------ lookup
     def get(self, ref: str) -> Entry:
         """The entry for ``name``, ``alias`` or ``namespace:name``; errors list the candidates."""
+        hit = self._found.get(ref)
+        if hit is not None:
+            return hit
+        entry = self._get(ref)
+        self._found[ref] = entry
+        return entry
+
+    def _get(self, ref: str) -> Entry:
         self._ensure_builtins()
         namespace, _, name = ref.rpartition(":") if ":" in ref else ("", "", ref)
         if namespace:
@@ -257,7 +267,7 @@ class Registry:
                     )
                 return found[0]
         if not self._entry_points_loaded and self._load_entry_points_quietly():
-            return self.get(ref)
+            return self._get(ref)
         raise UnknownFactoryError(
             f"unknown factory {name!r}",
             expected="a registered factory name (see `recipekit list`)",
