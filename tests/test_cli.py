@@ -146,3 +146,39 @@ def test_console_entry_point_runs_as_a_process(tmp_path: Path, plugin: Path) -> 
         check=False,
     )
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
+
+
+MODELOPT_FILE = """# modelopt-schema: modelopt.torch.quantization.config.QuantizeConfig
+imports:
+  fp8: configs/numerics/fp8
+  base_disable_all: configs/ptq/units/base_disable_all
+---
+algorithm: max
+quant_cfg:
+  - $import: base_disable_all
+  - quantizer_name: '*weight_quantizer'
+    cfg:
+      $import: fp8
+"""
+
+
+def test_modelopt_file_resolves_and_converts(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = tmp_path / "modelopt_style.yaml"
+    source.write_text(MODELOPT_FILE)
+    code, resolved, _ = run(capsys, "resolve", str(source), "--format", "json")
+    assert code == 0
+    expected = {
+        "algorithm": "max",
+        "quant_cfg": [
+            {"quantizer_name": "*", "enable": False},
+            {"quantizer_name": "*weight_quantizer", "cfg": {"num_bits": [4, 3], "axis": None}},
+        ],
+    }
+    assert json.loads(resolved) == expected
+    converted = tmp_path / "converted.yaml"
+    code, _, _ = run(capsys, "convert", str(source), "-o", str(converted))
+    text = converted.read_text()
+    assert code == 0 and "$import" not in text and "imports:" not in text
+    assert "_factory_: configs/ptq/units/base_disable_all" in text
+    code, again, _ = run(capsys, "resolve", str(converted), "--format", "json")
+    assert code == 0 and json.loads(again) == expected

@@ -284,7 +284,8 @@ def dump(
     reg = _registry(
         registry if registry is not None else resolution.registry if resolution else None
     )
-    encoders = tuple(c.encode for c in reg.codecs) if encode else ()
+    # codecs write YAML spellings; JSON is for machines: tuples as lists, like ModelOpt's goldens
+    encoders = tuple(c.encode for c in reg.codecs) if encode and format == "yaml" else ()
     value = resolution.data if resolution else data
     json_keys = format == "json"
     if form == "factory":
