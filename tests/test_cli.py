@@ -162,7 +162,9 @@ quant_cfg:
 """
 
 
-def test_modelopt_file_resolves_and_converts(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_modelopt_file_resolves_and_converts(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     source = tmp_path / "modelopt_style.yaml"
     source.write_text(MODELOPT_FILE)
     code, resolved, _ = run(capsys, "resolve", str(source), "--format", "json")
