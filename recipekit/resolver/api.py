@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import keys, nodes, serialize, yamlio
+from . import keys, nodes, paths, serialize, yamlio
 from . import overrides as ov
 from .build import Builder, Origin
 from .check import check
@@ -326,31 +326,26 @@ def explain(resolution: Resolution, path: str) -> tuple[tuple, Origin | None]:
     node = resolution.data
     for step in probe.steps:
         if step.select is not None:
-            field_, wanted = step.select
-            hits = (
-                [
-                    i
-                    for i, item in enumerate(node)
-                    if isinstance(item, dict) and str(item.get(field_)) == wanted
-                ]
-                if isinstance(node, list)
-                else []
-            )
+            hits = paths.select(node, *step.select) if isinstance(node, list) else []
             if not hits:
                 raise BadArgumentError(
-                    f"no item of {format_path(concrete)} has {field_}={wanted}", path=concrete
+                    f"no item of {format_path(concrete)} has {step.select[0]}={step.select[1]}",
+                    path=concrete,
+                    suggestions=closest(step.select[1], paths.values_of(node, step.select[0]))
+                    if isinstance(node, list)
+                    else (),
                 )
-            key = hits[-1]
+            key = hits[-1]  # the last match is the one that wins in a rule list
         else:
-            key = ov._child(node, step.key)
-            if key is ov._MISSING:
+            key = paths.child(node, step.key)
+            if key is paths.MISSING:
                 raise BadArgumentError(
                     f"{format_path((*concrete, step.key))} does not exist",
                     path=concrete,
-                    suggestions=closest(str(step.key), ov._choices(node)),
-                    choices=ov._choices(node)[:40],
+                    suggestions=closest(str(step.key), paths.choices(node)),
+                    choices=paths.choices(node)[:40],
                 )
-        node = ov._get(node, key)
+        node = paths.get(node, key)
         concrete = (*concrete, key)
     for cut in range(len(concrete), -1, -1):
         origin = resolution.origins.get(concrete[:cut])

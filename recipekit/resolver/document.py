@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import keys, yamlio
+from . import keys, paths, yamlio
 from .errors import CycleError, Mark, RecipekitError, SourceError, closest
 from .yamlio import SourceMap
 
@@ -264,25 +264,18 @@ def _scan_strings(value: Any) -> tuple[bool, bool]:
 def _select(data: Any, section: str, rel: str, path: tuple, mark: Mark | None) -> Any:
     node = data
     for part in section.split("."):
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-            continue
-        if (
-            isinstance(node, list)
-            and part.lstrip("-").isdigit()
-            and -len(node) <= int(part) < len(node)
-        ):
-            node = node[int(part)]
-            continue
-        choices = [str(k) for k in node] if isinstance(node, dict) else []
-        raise SourceError(
-            f"section {section!r} not found in {rel}",
-            path=path,
-            mark=mark,
-            expected="a key of the included file",
-            suggestions=closest(part, choices),
-            choices=choices,
-        )
+        key = paths.child(node, part)
+        if key is paths.MISSING:
+            options = paths.choices(node)
+            raise SourceError(
+                f"section {section!r} not found in {rel}",
+                path=path,
+                mark=mark,
+                expected="a key of the included file",
+                suggestions=closest(part, options),
+                choices=options[:40],
+            )
+        node = paths.get(node, key)
     return node
 
 

@@ -19,7 +19,7 @@ import os
 import re
 from typing import Any
 
-from . import keys
+from . import keys, paths
 from .document import Document
 from .errors import InterpolationError, closest
 
@@ -123,33 +123,25 @@ class _Interpolator:
                     hint=f"set it, or give a default: ${{oc.env:{var.strip()},DEFAULT}}",
                 )
             return self._omegaconf(expr, path, mark)
-        steps = self._steps(expr, path)
         node: Any = self.root
         here: tuple = ()
-        for step in steps:
-            if (isinstance(node, dict) and step in node) or (
-                isinstance(node, list) and isinstance(step, int) and -len(node) <= step < len(node)
-            ):
-                parent_node, node = node, node[step]
-            else:
-                choices = [str(k) for k in node] if isinstance(node, dict) else []
+        for step in self._steps(expr, path):
+            key = paths.child(node, step)
+            if key is paths.MISSING:
+                options = paths.choices(node)
                 raise InterpolationError(
                     f"interpolation ${{{expr}}} refers to a missing key {step!r}",
                     path=path,
                     mark=mark,
                     expected="a path that exists in this document",
-                    suggestions=closest(str(step), choices),
-                    choices=choices if len(choices) <= 20 else (),
+                    suggestions=closest(str(step), options),
+                    choices=options if len(options) <= 20 else (),
                 )
-            here = (*here, step)
-        del parent_node
-        return (
-            self.walk(node, here)
-            if not isinstance(node, str)
-            else self.string(node, here, None, None)
-            if keys.INTERPOLATION_OPEN in node
-            else node
-        )
+            node = paths.get(node, key)
+            here = (*here, key)
+        if isinstance(node, str):
+            return self.string(node, here, None, None) if keys.INTERPOLATION_OPEN in node else node
+        return self.walk(node, here)
 
     def _steps(self, expr: str, path: tuple) -> list:
         base: list = []
@@ -158,10 +150,7 @@ class _Interpolator:
             base = list(path[: max(len(path) - dots, 0)])
             expr = expr[dots:]
         expr = _INDEX.sub(lambda m: f".{m.group(1)}", expr)
-        steps: list = list(base)
-        for part in filter(None, expr.split(".")):
-            steps.append(int(part) if part.lstrip("-").isdigit() else part)
-        return steps
+        return [*base, *filter(None, expr.split("."))]
 
     def _omegaconf(self, expr: str, path: tuple, mark: Any) -> Any:
         try:

@@ -31,10 +31,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from . import paths
 from .errors import BadOverrideError, RecipekitError, closest, format_path
 
 _OPS = ("+=", "-=", "*=", "/=", "=")
-_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -128,49 +128,6 @@ def _steps(key: str, text: str) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-def _child(node: Any, key: Any) -> Any:
-    """The child of ``node`` for a textual key (``-1`` may be an index or an int dict key)."""
-    if isinstance(node, dict):
-        if key in node:
-            return key
-        if isinstance(key, str) and key.lstrip("-").isdigit() and int(key) in node:
-            return int(key)
-        return _MISSING
-    if isinstance(node, list):
-        text = str(key)
-        if text.lstrip("-").isdigit() and -len(node) <= int(text) < len(node):
-            return int(text) % len(node)
-        return _MISSING
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        return key if key in {f.name for f in dataclasses.fields(node)} else _MISSING
-    return _MISSING
-
-
-def _get(node: Any, key: Any) -> Any:
-    return (
-        getattr(node, key)
-        if dataclasses.is_dataclass(node) and not isinstance(node, dict)
-        else node[key]
-    )
-
-
-def _set(node: Any, key: Any, value: Any) -> None:
-    if isinstance(node, (dict, list)):
-        node[key] = value
-    else:
-        object.__setattr__(node, key, value)
-
-
-def _choices(node: Any) -> list[str]:
-    if isinstance(node, dict):
-        return [str(k) for k in node]
-    if isinstance(node, list):
-        return [str(i) for i in range(len(node))]
-    if dataclasses.is_dataclass(node):
-        return [f.name for f in dataclasses.fields(node)]
-    return []
-
-
 def apply(
     data: Any,
     override: Override,
@@ -186,7 +143,7 @@ def apply(
         is_last = depth == len(override.steps) - 1
         new_targets = []
         for parent, key, path in targets:
-            node = _get(parent, key)
+            node = paths.get(parent, key)
             if step.select is not None:
                 field, wanted = step.select
                 if not isinstance(node, list):
@@ -196,19 +153,9 @@ def apply(
                         node,
                         f"[{field}=...] selects items of a list, but {format_path(path)} is a {type(node).__name__}",
                     )
-                hits = [
-                    i
-                    for i, item in enumerate(node)
-                    if isinstance(item, dict) and str(item.get(field, _MISSING)) == wanted
-                ]
+                hits = paths.select(node, field, wanted)
                 if not hits:
-                    values = sorted(
-                        {
-                            str(item[field])
-                            for item in node
-                            if isinstance(item, dict) and field in item
-                        }
-                    )
+                    values = paths.values_of(node, field)
                     raise BadOverrideError(
                         f"override {override.text!r}: no item of {format_path(path)} has {field}={wanted}",
                         expected=f"one of the {field} values",
@@ -217,8 +164,8 @@ def apply(
                     )
                 new_targets.extend((node, i, (*path, i)) for i in hits)
                 continue
-            child = _child(node, step.key)
-            if child is _MISSING:
+            child = paths.child(node, step.key)
+            if child is paths.MISSING:
                 if is_last and override.add and isinstance(node, dict):
                     new_targets.append((node, step.key, (*path, step.key)))
                     continue
@@ -254,11 +201,11 @@ def apply(
             continue
         new = build(value, path) if build else value
         if override.op != "=":
-            new = _operate(override, _get(parent, key), new, path)
+            new = _operate(override, paths.get(parent, key), new, path)
         if parent is root:
             root[""] = new
         else:
-            _set(parent, key, new)
+            paths.put(parent, key, new)
         if record:
             record(path, override.text)
     return root[""]
@@ -300,7 +247,7 @@ def _not_found(
     key: Any = None,
     add_hint: bool = False,
 ) -> BadOverrideError:
-    choices = _choices(node)
+    choices = paths.choices(node)
     hint = None
     if add_hint:
         hint = f"to add a new key write +{override.text.lstrip('+')}"

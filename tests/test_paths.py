@@ -1,0 +1,45 @@
+"""Walking key paths: mapping keys, list indexes, int keys written as text, dataclass fields."""
+
+from __future__ import annotations
+
+import pytest
+
+from recipekit.resolver import paths
+from tests.conftest import Model
+
+DATA = {"a": [10, 20, 30], "b": {-1: 16, "type": "dynamic"}, "m": Model()}
+
+
+@pytest.mark.parametrize(
+    ("node", "key", "expected"),
+    [
+        (DATA, "a", "a"),
+        (DATA["a"], "1", 1),
+        (DATA["a"], 1, 1),
+        (DATA["a"], "-1", 2),
+        (DATA["a"], "3", paths.MISSING),
+        (DATA["b"], "-1", -1),
+        (DATA["b"], "type", "type"),
+        (DATA["m"], "layers", "layers"),
+        (DATA["m"], "nope", paths.MISSING),
+        ("scalar", "x", paths.MISSING),
+    ],
+)
+def test_child(node: object, key: object, expected: object) -> None:
+    assert paths.child(node, key) is expected or paths.child(node, key) == expected
+
+
+def test_get_put_choices() -> None:
+    model = Model()
+    paths.put(model, "layers", 9)
+    assert paths.get(model, "layers") == 9
+    assert paths.choices(model) == ["hidden", "layers", "encoder"]
+    assert paths.choices(DATA["a"]) == ["0", "1", "2"]
+    assert paths.choices(3) == []
+
+
+def test_select() -> None:
+    rules = [{"q": "*", "e": False}, {"q": "*lm_head*"}, {"q": "*"}, "not a mapping"]
+    assert paths.select(rules, "q", "*") == [0, 2]
+    assert paths.select(rules, "e", "False") == [0]
+    assert paths.values_of(rules, "q") == ["*", "*lm_head*"]
