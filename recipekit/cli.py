@@ -143,11 +143,33 @@ def _write(text: str, output: str | None) -> None:
         sys.stdout.write(text)
 
 
+def _target(text: str) -> Any:
+    """A command-line TARGET: an existing file, or else a registered name (optionally called)."""
+    import os
+
+    from recipekit.resolver.api import _FilePath
+    from recipekit.resolver.callsyntax import parse_call
+    from recipekit.resolver.errors import SourceError
+    from recipekit.resolver.registry import default_registry
+
+    if os.path.isfile(text):
+        return _FilePath(text)
+    if text.lower().endswith((".yaml", ".yml", ".json")):
+        raise SourceError(
+            f"no such file: {text}", expected="an existing YAML file or a registered name"
+        )
+    default_registry().get(parse_call(text).name)  # unknown names fail here, with did-you-mean
+    return text
+
+
 def _resolve(args: argparse.Namespace) -> int:
     from recipekit.resolver.api import dump, resolve_full
 
     res = resolve_full(
-        args.target, args.overrides, allow_imports=_allow(args), record=args.form == "annotated"
+        _target(args.target),
+        args.overrides,
+        allow_imports=_allow(args),
+        record=args.form == "annotated",
     )
     _write(dump(res, form=args.form, format=args.format), args.output)
     return EXIT_OK
@@ -155,7 +177,7 @@ def _resolve(args: argparse.Namespace) -> int:
 
 def _signature(entry: Any) -> str:
     sig = entry.signature
-    return str(sig) if sig is not None else "(...)"
+    return str(sig).replace("typing.", "") if sig is not None else "(...)"
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -231,8 +253,8 @@ def _diff(args: argparse.Namespace) -> int:
 
     from recipekit.resolver.api import dump, resolve
 
-    left = dump(resolve(args.a, allow_imports=_allow(args)))
-    right = dump(resolve(args.b, args.overrides, allow_imports=_allow(args)))
+    left = dump(resolve(_target(args.a), allow_imports=_allow(args)))
+    right = dump(resolve(_target(args.b), args.overrides, allow_imports=_allow(args)))
     label_b = args.b + (" " + " ".join(args.overrides) if args.overrides else "")
     sys.stdout.writelines(
         difflib.unified_diff(
@@ -247,7 +269,9 @@ def _explain(args: argparse.Namespace) -> int:
     from recipekit.resolver.errors import format_path
     from recipekit.resolver.serialize import scalar_text, to_plain
 
-    res = resolve_full(args.target, args.overrides, allow_imports=_allow(args), record=True)
+    res = resolve_full(
+        _target(args.target), args.overrides, allow_imports=_allow(args), record=True
+    )
     path, origin = explain(res, args.path)
     node = res.data
     for key in path:

@@ -83,7 +83,7 @@ def test_dataclass_siblings_replace_fields(reg: recipekit.Registry) -> None:
 
 
 def test_siblings_on_a_list_result_are_an_error(reg: recipekit.Registry) -> None:
-    with pytest.raises(BadFieldError, match="returned a list"):
+    with pytest.raises(BadFieldError, match="returns a list"):
         recipekit.resolve("p: {_factory_: pair, x: 1}", registry=reg)
 
 
@@ -139,3 +139,9 @@ def test_registered_dotted_target_needs_no_import(reg: recipekit.Registry) -> No
     assert recipekit.resolve({"t": {"_target_": "pkg.mod.Task", "x": 2}}, registry=reg) == {
         "t": {"x": 2}
     }
+
+
+def test_siblings_on_an_unannotated_list_result_fail_at_build(reg: recipekit.Registry) -> None:
+    reg.register(lambda: [1, 2], name="untyped_list")
+    with pytest.raises(BadFieldError, match="returned a list"):
+        recipekit.resolve("p: {_factory_: untyped_list, x: 1}", registry=reg)

@@ -36,6 +36,7 @@ from .registry import Registry, default_registry
 
 Source = str | os.PathLike | dict | list | Document
 _NAME = re.compile(r"^[\w./:-]+(\(.*\))?$", re.S)
+_CALL_START = re.compile(r"^[\w./:-]+\(")
 
 
 @dataclass
@@ -77,7 +78,7 @@ def load_document(
         text = source.strip()
         if looks_like_path(text):
             return _from_file(loader, text, reg)
-        if "\n" not in text and _NAME.match(text) and ": " not in text:
+        if "\n" not in text and (_NAME.match(text) or _CALL_START.match(text)) and ": " not in text:
             name = text.partition("(")[0]
             if name in reg:
                 return loader.from_data({keys.FACTORY: text}, base_dir=base_dir)
@@ -85,6 +86,10 @@ def load_document(
                 return _from_file(loader, text, reg)
             if "(" in text or "/" in text or "_" in text or "-" in text:
                 reg.get(name)  # raises UnknownFactoryError with did-you-mean
+        if _CALL_START.match(text) and "\n" not in text:
+            from .callsyntax import parse_call
+
+            parse_call(text)  # a call with a syntax error: say so rather than read it as YAML
         if _MODELOPT_HINT.search(source):
             from recipekit.interop.modelopt_imports import is_modelopt_document, loads_modelopt
 

@@ -96,6 +96,17 @@ def _check_factory(
         return
     doc.lookups[id(node)] = (call, func, entry)
     _check_call(func, call, node[keys.FACTORY], where, mark, reg, out)
+    if len(node) > 1 and entry is not None and _returns_sequence(entry):
+        first = next(iter(nodes.siblings(node)), None)
+        if first is not None:
+            out.append(
+                BadFieldError(
+                    f"{call.name} returns a list; sibling key {first!r} has no field to override",
+                    path=(*path, first),
+                    mark=doc.where(node, first),
+                    hint="pass arguments with call syntax, or override the spliced items after resolving",
+                )
+            )
     fields = _result_fields(entry)
     if fields is not None and len(node) > 1:
         params = _params(func)
@@ -160,6 +171,8 @@ def _signature(func: Any) -> tuple[inspect.Signature | None, dict[str, Any]]:
     found = _SIGNATURES.get(func)
     if found is None:
         try:
+            sig = inspect.signature(func, eval_str=True)
+        except (NameError, SyntaxError):
             sig = inspect.signature(func)
         except (TypeError, ValueError):
             sig = None
@@ -222,7 +235,7 @@ def _bind(
                 f"arguments do not fit {name}: {exc}",
                 path=where,
                 mark=mark,
-                expected=f"{name}{sig}",
+                expected=f"{name}{sig}".replace("typing.", ""),
                 suggestions=closest(bad[0], params) if bad else (),
             )
         )
@@ -288,6 +301,11 @@ def accepts(value: Any, ann: Any) -> bool:
             return isinstance(value, ann)
         return True  # other classes: leave it to the factory
     return True
+
+
+def _returns_sequence(entry: Any) -> bool:
+    ann = entry.hints.get("return")
+    return ann in (list, tuple) or typing.get_origin(ann) in (list, tuple)
 
 
 def _result_fields(entry: Any) -> list[str] | None:

@@ -61,9 +61,12 @@ class Entry:
         """The call signature, or None for callables without one (some builtins)."""
         if "sig" not in self._cache:
             try:
-                self._cache["sig"] = inspect.signature(self.func)
-            except (TypeError, ValueError):
-                self._cache["sig"] = None
+                self._cache["sig"] = inspect.signature(self.func, eval_str=True)
+            except (TypeError, ValueError, NameError, SyntaxError):
+                try:
+                    self._cache["sig"] = inspect.signature(self.func)
+                except (TypeError, ValueError):
+                    self._cache["sig"] = None
         return self._cache["sig"]
 
     @property
