@@ -2,7 +2,7 @@
 
 Optional group (``-m nemo_run``), run in a venv with nemo-run installed, e.g.::
 
-    /work/venvs/nemorun/bin/python -m pytest tests/test_nemo_run_interop.py
+    python -m pytest -m nemo_run tests/test_nemo_run_interop.py
 
 No ``from __future__ import annotations`` here: NeMo-Run reads the entry point's annotations as
 objects (a string annotation such as ``'dict'`` makes it fail with "Unsupported type").
