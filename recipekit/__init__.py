@@ -10,6 +10,7 @@ Public API (imported lazily, so ``import recipekit`` and the CLI start fast)::
     recipekit.load         a YAML file with @includes expanded, not yet resolved
     recipekit.dump         data (or a Resolution) -> YAML/JSON text in one of four forms
     recipekit.explain      where the value at a path came from
+    recipekit.clear_caches forget parsed files and checks (benchmarks, long-lived processes)
     recipekit.RecipekitError  the base class of every error for bad input
 """
 
@@ -29,6 +30,7 @@ _EXPORTS = {
     "load": ("recipekit.resolver.api", "load"),
     "dump": ("recipekit.resolver.api", "dump"),
     "explain": ("recipekit.resolver.api", "explain"),
+    "clear_caches": ("recipekit.resolver.api", "clear_caches"),
     "RecipekitError": ("recipekit.resolver.errors", "RecipekitError"),
     "ProblemReport": ("recipekit.resolver.errors", "ProblemReport"),
 }
@@ -44,12 +46,21 @@ __all__ = [  # noqa: RUF022 (grouped as in the docstring)
     "load",
     "dump",
     "explain",
+    "clear_caches",
     "RecipekitError",
     "ProblemReport",
 ]
 
 if TYPE_CHECKING:
-    from recipekit.resolver.api import Resolution, dump, explain, load, resolve, resolve_full
+    from recipekit.resolver.api import (
+        Resolution,
+        clear_caches,
+        dump,
+        explain,
+        load,
+        resolve,
+        resolve_full,
+    )
     from recipekit.resolver.errors import ProblemReport, RecipekitError
     from recipekit.resolver.registry import Codec, Registry, factory
 

@@ -109,3 +109,15 @@ def test_codecs_apply_to_yaml_not_to_python_data() -> None:
     python_value = recipekit.resolve({"cfg": {"num_bits": "e4m3"}})
     assert yaml_value == {"cfg": {"num_bits": (4, 3)}}
     assert python_value == {"cfg": {"num_bits": "e4m3"}}  # as in ModelOpt's Python API
+
+
+def test_edited_files_are_read_again_and_caches_can_be_cleared(tmp_path: Path) -> None:
+    import os
+
+    path = write(tmp_path, "r.yaml", "a: 1\n")
+    assert recipekit.resolve(path) == {"a": 1}
+    path.write_text("a: 22\n")
+    os.utime(path, ns=(1, 1))  # a different mtime even on a coarse clock
+    assert recipekit.resolve(path) == {"a": 22}
+    recipekit.clear_caches()
+    assert recipekit.resolve(path) == {"a": 22}

@@ -212,6 +212,17 @@ def mark_at(doc: Document, path: Sequence[object]) -> Any:
     return best
 
 
+def clear_caches() -> None:
+    """Forget every parsed file and call-syntax parse: the next resolve reads and parses its
+    input again. (File caches are keyed by path, mtime and size, so edits are seen without this;
+    it exists for benchmarks and long-lived processes. Signatures stay cached: they belong to
+    functions, not to inputs.)"""
+    from . import callsyntax, document
+
+    for cache in (document._FILE_CACHE, _KIND_CACHE, callsyntax._cache, yamlio._scalar_cache):
+        cache.clear()
+
+
 def serialize_copy(value: Any) -> Any:
     """A snapshot that later in-place overrides cannot reach (objects included)."""
     import copy
