@@ -159,3 +159,46 @@ def test_dataclass_expanded_is_its_fields(reg: recipekit.Registry) -> None:
     assert yaml.safe_load(recipekit.dump(data, registry=reg)) == {
         "m": {"hidden": 1, "layers": 2, "encoder": None}
     }
+
+
+def _leaves(value: object, path: tuple = ()) -> list[tuple]:
+    if isinstance(value, dict):
+        return [leaf for k, v in value.items() for leaf in _leaves(v, (*path, k))]
+    if isinstance(value, list):
+        return [leaf for i, v in enumerate(value) for leaf in _leaves(v, (*path, i))]
+    return [path]
+
+
+BUILTIN_RECIPES = [
+    "general/ptq/fp8_default-kv_fp8",
+    "general/ptq/nvfp4_mlp_only-kv_fp8",
+    "configs/numerics/nvfp4",
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(BUILTIN_RECIPES),
+    st.lists(
+        st.tuples(
+            st.integers(0, 10_000),
+            st.integers(-50, 50)
+            | st.booleans()
+            | st.from_regex(r"v[a-z0-9_]{0,6}", fullmatch=True),
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+)
+def test_factory_form_of_overridden_builtin_recipes_round_trips(name: str, edits: list) -> None:
+    base = recipekit.resolve(name)
+    leaves = [leaf for leaf in _leaves(base) if leaf and leaf[-1] not in ("num_bits", "scale_bits")]
+    overrides = []
+    for pick, value in edits:
+        path = leaves[pick % len(leaves)]
+        text = "true" if value is True else "false" if value is False else str(value)
+        overrides.append(".".join(map(str, path)) + "=" + text)
+    res = recipekit.resolve_full(name, overrides)
+    folded = recipekit.dump(res, form="factory")
+    assert folded.startswith("_factory_:")
+    assert same(recipekit.resolve(folded), res.data)
