@@ -14,12 +14,12 @@ from typing import Any
 from recipekit.resolver.registry import Codec, Registry
 
 EXMY_KEYS = frozenset({"num_bits", "scale_bits"})
-_EXMY = re.compile(r"^[Ee](\d+)[Mm](\d+)$")
+EXMY_PATTERN = re.compile(r"^[Ee](\d+)[Mm](\d+)$")
 
 
 def decode_exmy(key: object, value: Any) -> Any:
     if key in EXMY_KEYS and isinstance(value, str):
-        match = _EXMY.match(value)
+        match = EXMY_PATTERN.match(value)
         if match:
             return (int(match.group(1)), int(match.group(2)))
     return value

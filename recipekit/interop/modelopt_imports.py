@@ -64,7 +64,9 @@ from typing import Any
 
 import yaml
 
+from recipekit.factories.codecs import EXMY_KEYS, EXMY_PATTERN, decode_exmy
 from recipekit.resolver import yamlio
+from recipekit.resolver.build import fresh
 from recipekit.resolver.errors import (
     CallError,
     CycleError,
@@ -82,6 +84,7 @@ from recipekit.resolver.keys import (
     INTERPOLATION_OPEN,
     RESERVED,
 )
+from recipekit.resolver.serialize import same
 
 __all__ = [
     "ConvertError",
@@ -98,11 +101,9 @@ __all__ = [
 
 IMPORTS = "imports"
 IMPORT = "$import"
-EXMY_KEYS = frozenset({"num_bits", "scale_bits"})
 SUFFIXES = (".yml", ".yaml")  # ModelOpt's probing order
 EXMY_FACTORY = "exmy"
 
-_EXMY = re.compile(r"^[Ee](\d+)[Mm](\d+)$")
 _SCHEMA_COMMENT = re.compile(r"^\s*#\s*modelopt-schema:")
 _CANDIDATE = re.compile(r"^imports\s*:|\$import", re.MULTILINE)
 _MISSING = object()
@@ -129,7 +130,7 @@ class ConvertError(RecipekitError):
 # --------------------------------------------------------------------------- public API
 def exmy(spec: str) -> tuple[int, int]:
     """ExMy float format -> ``(exponent bits, mantissa bits)``: ``exmy('e4m3') == (4, 3)``."""
-    match = _EXMY.match(spec) if isinstance(spec, str) else None
+    match = EXMY_PATTERN.match(spec) if isinstance(spec, str) else None
     if match is None:
         raise ValueError(f"not an ExMy format: {spec!r} (expected e.g. 'e4m3', 'e2m1', 'e8m0')")
     return int(match.group(1)), int(match.group(2))
@@ -321,17 +322,11 @@ def _split(docs: list[Any], name: str, chain: Sequence[tuple[str, str]]) -> _Raw
 def _parse_exmy(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {
-            k: (_exmy_or_str(v) if k in EXMY_KEYS and isinstance(v, str) else _parse_exmy(v))
-            for k, v in obj.items()
+            k: (decode_exmy(k, v) if isinstance(v, str) else _parse_exmy(v)) for k, v in obj.items()
         }
     if isinstance(obj, list):
         return [_parse_exmy(v) for v in obj]
     return obj
-
-
-def _exmy_or_str(text: str) -> tuple[int, int] | str:
-    match = _EXMY.match(text)
-    return (int(match.group(1)), int(match.group(2))) if match else text
 
 
 def _has_import_marker(data: Any, *, top: bool = False) -> bool:
@@ -528,7 +523,7 @@ class _Session:
             except Exception:
                 differing.append(cand)
                 continue
-            if _same(value, imp.data):
+            if same(value, imp.data):
                 imp.alias = cand
                 return None
             differing.append(cand)
@@ -562,7 +557,7 @@ class _Resolver:
             if IMPORT in node:
                 merged: dict[Any, Any] = {}
                 for imp in self.lookup(node[IMPORT], path, in_list=False):
-                    merged.update(_copy(imp.data))
+                    merged.update(fresh(imp.data))
                 for key, val in node.items():
                     if key != IMPORT:
                         merged[key] = self.value(val, (*path, key))
@@ -574,9 +569,9 @@ class _Resolver:
                 if _is_list_import(entry):
                     for imp in self.lookup(entry[IMPORT], (*path, index), in_list=True):
                         if isinstance(imp.data, list):
-                            out.extend(_copy(imp.data))
+                            out.extend(fresh(imp.data))
                         else:
-                            out.append(_copy(imp.data))
+                            out.append(fresh(imp.data))
                 else:
                     out.append(self.value(entry, (*path, index)))
             return out
@@ -734,7 +729,12 @@ class _Converter:
                 path=path,
                 expected="an ExMy pair",
             )
-        if isinstance(value, str) and self.exmy_text and under_exmy_key and _EXMY.match(value):
+        if (
+            isinstance(value, str)
+            and self.exmy_text
+            and under_exmy_key
+            and EXMY_PATTERN.match(value)
+        ):
             raise ConvertError(
                 f"the string {value!r} would be read as an ExMy tuple by the registry's codec",
                 path=path,
@@ -772,7 +772,7 @@ def _override_keeps(base: Any, final: Any) -> bool:
     """Does a recipekit sibling override (recursive mapping merge) give ``final`` exactly?"""
     if base is _MISSING or not (isinstance(base, dict) and isinstance(final, dict)):
         return True
-    return _same(_deep_merge(base, final), final)
+    return same(_deep_merge(base, final), final)
 
 
 def _deep_merge(base: dict, over: dict) -> dict:
@@ -798,25 +798,6 @@ def _leading_comments(file: Path) -> list[str]:
 
 
 # --------------------------------------------------------------------------- small helpers
-def _copy(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Type-strict equality (``1 != 1.0 != True``, tuples are not lists, key order counts)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    return a == b
-
-
 def _with_suffixes(path: Path) -> list[Path]:
     return [path] if path.suffix in SUFFIXES else [path.with_name(path.name + s) for s in SUFFIXES]
 
