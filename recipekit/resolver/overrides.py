@@ -169,21 +169,13 @@ def apply(
                 if is_last and override.add and isinstance(node, dict):
                     new_targets.append((node, step.key, (*path, step.key)))
                     continue
-                if is_last and override.op == "=" and isinstance(node, dict):
-                    raise _not_found(
-                        override,
-                        path,
-                        node,
-                        f"{format_path((*path, step.key))} does not exist",
-                        step.key,
-                        add_hint=True,
-                    )
                 raise _not_found(
                     override,
                     path,
                     node,
                     f"{format_path((*path, step.key))} does not exist",
                     step.key,
+                    add_hint=is_last and override.op == "=" and isinstance(node, dict),
                 )
             new_targets.append((node, child, (*path, child)))
         targets = new_targets
