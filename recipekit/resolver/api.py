@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from . import keys, nodes, paths, serialize, yamlio
@@ -39,17 +38,30 @@ _NAME = re.compile(r"^[\w./:-]+(\(.*\))?$", re.S)
 _CALL_START = re.compile(r"^[\w./:-]+\(")
 
 
-@dataclass
 class Resolution:
-    """Everything one resolution produced."""
+    """Everything one resolution produced: the ``data``; the ``document`` it came from (for the
+    ``factory`` form); ``base``, the data before overrides; ``origins``, the provenance of every
+    value when recorded; the ``overrides`` applied; the ``registry`` used; and ``spans``, how many
+    result items each document list item became."""
 
-    data: Any
-    document: Document
-    base: Any  # the data before overrides
-    origins: dict[tuple, Origin] | None
-    overrides: tuple[str, ...] = ()
-    spans: dict[int, list[tuple[int, bool]]] = field(default_factory=dict, repr=False)
-    registry: Registry | None = field(default=None, repr=False)
+    __slots__ = ("base", "data", "document", "origins", "overrides", "registry", "spans")
+
+    def __init__(
+        self,
+        data: Any,
+        document: Document,
+        base: Any,
+        origins: dict[tuple, Origin] | None,
+        overrides: tuple[str, ...] = (),
+        *,
+        registry: Registry | None = None,
+        spans: dict[int, list[tuple[int, bool]]] | None = None,
+    ) -> None:
+        self.data, self.document, self.base, self.origins = data, document, base, origins
+        self.overrides, self.registry, self.spans = overrides, registry, spans or {}
+
+    def __repr__(self) -> str:
+        return f"Resolution(data={self.data!r}, overrides={self.overrides!r})"
 
 
 def _registry(registry: Registry | None) -> Registry:

@@ -17,20 +17,17 @@ document line or override produced it) for ``explain`` and the annotated output.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from . import keys, nodes
+from . import keys, nodes, paths
 from .callsyntax import Call, Ref, parse_call
 from .document import Document
 from .errors import BadArgumentError, BadFieldError, CallError, Mark, RecipekitError, closest
 from .registry import Registry
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(NamedTuple):
     """Where a value of the result came from."""
 
     kind: str  # "factory" | "sibling" | "document" | "override" | "target"
@@ -199,7 +196,7 @@ class Builder:
         """Apply sibling keys to a factory result (NeMo-Run: they are field overrides)."""
         if isinstance(result, dict):
             return self.merge(result, sibs, node, path, at, "sibling")
-        if dataclasses.is_dataclass(result) and not isinstance(result, type):
+        if paths.is_record(result):
             return self.replace_fields(result, sibs, node, path, at, call)
         kind = type(result).__name__
         first = next(iter(sibs))
@@ -218,7 +215,7 @@ class Builder:
             if (
                 isinstance(v, dict)
                 and not nodes.is_node(v)
-                and (isinstance(current, dict) or _is_instance(current))
+                and (isinstance(current, dict) or paths.is_record(current))
             ):
                 if isinstance(current, dict):
                     target[k] = self.merge(current, v, v, (*path, k), (*at, k), kind)
@@ -239,7 +236,7 @@ class Builder:
     def replace_fields(
         self, obj: Any, updates: dict, source: dict, path: tuple, at: tuple, call: Call | None
     ) -> Any:
-        fields = {f.name: f for f in dataclasses.fields(obj)}
+        fields = {f.name: f for f in paths.fields(obj)}
         changes: dict[str, Any] = {}
         for k, v in updates.items():
             if k not in fields:
@@ -258,7 +255,7 @@ class Builder:
             current = getattr(obj, k)
             if isinstance(v, dict) and not nodes.is_node(v) and isinstance(current, dict):
                 changes[k] = self.merge(fresh(current), v, v, (*path, k), (*at, k), "sibling")
-            elif isinstance(v, dict) and not nodes.is_node(v) and _is_instance(current):
+            elif isinstance(v, dict) and not nodes.is_node(v) and paths.is_record(current):
                 changes[k] = self.replace_fields(current, v, v, (*path, k), (*at, k), None)
             else:
                 changes[k] = self.build(v, (*path, k), (*at, k))
@@ -268,7 +265,7 @@ class Builder:
                     )
         init = {k: v for k, v in changes.items() if fields[k].init}
         try:
-            new = dataclasses.replace(obj, **init) if init else obj
+            new = paths.dataclasses_module().replace(obj, **init) if init else obj
         except Exception as exc:
             raise CallError(
                 f"setting {', '.join(init)} on {type(obj).__name__} failed: {type(exc).__name__}: {exc}",
@@ -312,10 +309,6 @@ class Builder:
             raise CallError(
                 f"{name}(...) raised {type(exc).__name__}: {exc}", path=where, mark=mark
             ) from exc
-
-
-def _is_instance(value: Any) -> bool:
-    return dataclasses.is_dataclass(value) and not isinstance(value, type)
 
 
 def _param_names(call: Call, registry: Registry) -> list[str]:

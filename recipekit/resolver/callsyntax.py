@@ -12,8 +12,7 @@ brackets do not split arguments.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import BadArgumentError
 
@@ -21,31 +20,28 @@ _SCALARS = frozenset({int, float, str, bool, type(None), complex, bytes})
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-:")
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(NamedTuple):
     """A bare name used as an argument value; resolved against the registry at build time."""
 
     name: str
     call: Call | None = None
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(NamedTuple):
     """A parsed call: ``name`` plus literal (or ``Ref``) positional and keyword arguments."""
 
     name: str
     args: tuple[Any, ...] = ()
-    kwargs: dict[str, Any] = field(default_factory=dict)
+    kwargs: dict[str, Any] = {}  # noqa: RUF012 (never mutated; every parse makes its own)
     has_parens: bool = False
 
     @property
     def scalar_args(self) -> bool:
-        """True when every argument is an immutable scalar (no reference, no container)."""
-        found = self.__dict__.get("_scalar")
-        if found is None:
-            found = all(type(v) in _SCALARS for v in (*self.args, *self.kwargs.values()))
-            object.__setattr__(self, "_scalar", found)
-        return found
+        """Whether every argument is an immutable scalar (no reference, no container), so the
+        builder may pass them without copying."""
+        return all(type(v) in _SCALARS for v in self.args) and all(
+            type(v) in _SCALARS for v in self.kwargs.values()
+        )
 
     def __str__(self) -> str:
         if not self.has_parens:
@@ -89,7 +85,7 @@ def _parse(text: str) -> Call:
             expected="NAME or NAME(arg=value, ...) where NAME uses letters, digits and _ . / - :",
         )
     if not paren:
-        return Call(name)
+        return Call(name, (), {})
     if not rest.endswith(")"):
         raise BadArgumentError(
             f"bad call syntax {text!r}: missing ')'", expected="NAME(arg=value, ...)"

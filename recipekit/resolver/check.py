@@ -10,13 +10,11 @@ the caller raises them together as one report.
 
 from __future__ import annotations
 
-import dataclasses
-import inspect
 import types
 import typing
 from typing import Any
 
-from . import keys, nodes
+from . import keys, nodes, paths
 from .callsyntax import Call, Ref, parse_call
 from .document import Document
 from .errors import BadArgumentError, BadFieldError, RecipekitError, closest
@@ -162,14 +160,17 @@ def _check_target(
 
 #: Signatures and evaluated hints per callable, and the (callable, argument shape) pairs already
 #: found to bind cleanly: checking a document again costs dict lookups, not ``inspect`` calls.
-_SIGNATURES: dict[Any, tuple[inspect.Signature | None, dict[str, Any]]] = {}
+_SIGNATURES: dict[Any, tuple[Any, dict[str, Any]]] = {}
 _GOOD: set[tuple[Any, ...]] = set()
 _LIMIT = 4096
 
 
-def _signature(func: Any) -> tuple[inspect.Signature | None, dict[str, Any]]:
+def _signature(func: Any) -> tuple[Any, dict[str, Any]]:
+    """``(inspect.Signature or None, evaluated hints)`` of a callable, memoised."""
     found = _SIGNATURES.get(func)
     if found is None:
+        import inspect
+
         try:
             sig = inspect.signature(func, eval_str=True)
         except (NameError, SyntaxError):
@@ -186,11 +187,23 @@ def _signature(func: Any) -> tuple[inspect.Signature | None, dict[str, Any]]:
     return found
 
 
+def _callable_without_arguments(func: Any) -> bool:
+    """A plain function whose every parameter has a default (no ``inspect`` needed to know)."""
+    if type(func) is not types.FunctionType:
+        return False
+    code = func.__code__
+    return code.co_argcount == len(func.__defaults__ or ()) and code.co_kwonlyargcount == len(
+        func.__kwdefaults__ or {}
+    )
+
+
 def _check_call(
     func: Any, call: Call, text: str, where: tuple, mark: Any, reg: Registry, out: list
 ) -> None:
     key = (func, text)
     if key in _GOOD:
+        return
+    if not call.args and not call.kwargs and _callable_without_arguments(func):
         return
     before = len(out)
     for ref in [*call.args, *call.kwargs.values()]:
@@ -245,11 +258,7 @@ def _bind(
     for pname, value in bound.arguments.items():
         ann = hints.get(pname)
         kind_ = sig.parameters[pname].kind
-        if (
-            ann is None
-            or isinstance(value, Ref)
-            or kind_ in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
-        ):
+        if ann is None or isinstance(value, Ref) or kind_.name in ("VAR_POSITIONAL", "VAR_KEYWORD"):
             continue
         if not accepts(value, ann):
             out.append(
@@ -268,7 +277,7 @@ def _type_name(ann: Any) -> str:
 
 def accepts(value: Any, ann: Any) -> bool:
     """A conservative structural check: True unless the value clearly does not fit."""
-    if ann is Any or ann is inspect.Parameter.empty or isinstance(ann, (str, typing.TypeVar)):
+    if ann is Any or isinstance(ann, (str, typing.TypeVar)):
         return True
     if ann is None or ann is type(None):
         return value is None
@@ -318,8 +327,9 @@ def _result_fields(entry: Any) -> list[str] | None:
 
 
 def _dataclass_fields(ann: Any) -> list[str] | None:
-    if isinstance(ann, type) and dataclasses.is_dataclass(ann):
-        return [f.name for f in dataclasses.fields(ann)]
+    dc = paths.dataclasses_module()
+    if dc is not None and isinstance(ann, type) and dc.is_dataclass(ann):
+        return [f.name for f in dc.fields(ann)]
     return None
 
 

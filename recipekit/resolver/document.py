@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from . import keys, paths, yamlio
@@ -26,18 +25,30 @@ from .yamlio import SourceMap
 Decoder = Callable[[object, Any], Any]  # (key, value) -> value (the same object when unchanged)
 
 
-@dataclass
 class Document:
-    """Plain data plus the marks of every value that came from a file."""
+    """Plain data plus the marks of every value that came from a file.
 
-    data: Any
-    file: str | None = None
-    marks: list[SourceMap] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    #: True once it is known that no ``${...}`` is left to resolve
-    interpolated: bool = False
-    #: id(factory node) -> (call, callable, entry), filled by the check pass for the build pass
-    lookups: dict[int, tuple[Any, Any, Any]] = field(default_factory=dict, repr=False)
+    ``interpolated`` is True once it is known that no ``${...}`` is left to resolve; ``lookups``
+    maps id(factory node) to (call, callable, entry), filled by the check pass for the build pass.
+    """
+
+    __slots__ = ("data", "file", "files", "interpolated", "lookups", "marks")
+
+    def __init__(
+        self,
+        data: Any,
+        file: str | None = None,
+        marks: list[SourceMap] | None = None,
+        files: list[str] | None = None,
+    ) -> None:
+        self.data, self.file = data, file
+        self.marks: list[SourceMap] = marks if marks is not None else []
+        self.files: list[str] = files if files is not None else []
+        self.interpolated = False
+        self.lookups: dict[int, tuple[Any, Any, Any]] = {}
+
+    def __repr__(self) -> str:
+        return f"Document(file={self.file!r}, files={len(self.files)})"
 
     def where(self, container: object, key: object = None) -> Mark | None:
         for table in self.marks:

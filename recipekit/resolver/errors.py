@@ -12,7 +12,6 @@ errors, so callers catch a single type.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -44,6 +43,8 @@ def format_path(path: Sequence[object]) -> str:
 
 def closest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
     """The few ``choices`` closest to ``word`` (substring matches first, then difflib)."""
+    import difflib  # only when an error is being built
+
     pool = sorted(set(choices))
     lowered = word.lower()
     near = [c for c in pool if lowered and (lowered in c.lower() or c.lower() in lowered)]

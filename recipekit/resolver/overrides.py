@@ -25,11 +25,9 @@ docs/compatibility.md.)
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import paths
 from .errors import BadOverrideError, RecipekitError, closest, format_path
@@ -37,14 +35,12 @@ from .errors import BadOverrideError, RecipekitError, closest, format_path
 _OPS = ("+=", "-=", "*=", "/=", "=")
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     key: Any = None  # a key or index
     select: tuple[str, Any] | None = None  # (field, value) selector
 
 
-@dataclass(frozen=True)
-class Override:
+class Override(NamedTuple):
     text: str
     steps: tuple[Step, ...]
     op: str  # "=", "+=", ..., or "del"
@@ -243,13 +239,7 @@ def _not_found(
     hint = None
     if add_hint:
         hint = f"to add a new key write +{override.text.lstrip('+')}"
-    noun = (
-        "a field"
-        if dataclasses.is_dataclass(node)
-        else "an index"
-        if isinstance(node, list)
-        else "a key"
-    )
+    noun = "a field" if paths.is_record(node) else "an index" if isinstance(node, list) else "a key"
     return BadOverrideError(
         f"override {override.text!r}: {message}; the nearest existing path is {format_path(path)}",
         expected=f"{noun} of {format_path(path)}" if choices else "an existing path",

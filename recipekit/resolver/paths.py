@@ -8,14 +8,27 @@ written as text (``"1"``, ``"-1"``) also find list items and int mapping keys (M
 
 from __future__ import annotations
 
-import dataclasses
+import sys
 from typing import Any
 
 MISSING: Any = object()
 
 
-def _is_instance(node: Any) -> bool:
-    return dataclasses.is_dataclass(node) and not isinstance(node, type)
+def dataclasses_module() -> Any:
+    """``dataclasses`` if something imported it, else None: when nobody did, no value can be a
+    dataclass, and the resolver need not pay for importing it (it pulls in ``inspect``)."""
+    return sys.modules.get("dataclasses")
+
+
+def is_record(node: Any) -> bool:
+    """Whether ``node`` is a dataclass instance."""
+    dc = sys.modules.get("dataclasses")
+    return dc is not None and dc.is_dataclass(node) and not isinstance(node, type)
+
+
+def fields(node: Any) -> list[Any]:
+    """The ``dataclasses.Field`` objects of a dataclass (instance or class)."""
+    return list(sys.modules["dataclasses"].fields(node))
 
 
 def child(node: Any, key: Any) -> Any:
@@ -31,13 +44,13 @@ def child(node: Any, key: Any) -> Any:
         if text.lstrip("-").isdigit() and -len(node) <= int(text) < len(node):
             return int(text) % len(node)
         return MISSING
-    if _is_instance(node):
-        return key if key in {f.name for f in dataclasses.fields(node)} else MISSING
+    if is_record(node):
+        return key if key in {f.name for f in fields(node)} else MISSING
     return MISSING
 
 
 def get(node: Any, key: Any) -> Any:
-    return getattr(node, key) if _is_instance(node) else node[key]
+    return getattr(node, key) if is_record(node) else node[key]
 
 
 def put(node: Any, key: Any, value: Any) -> None:
@@ -53,8 +66,8 @@ def choices(node: Any) -> list[str]:
         return [str(k) for k in node]
     if isinstance(node, list):
         return [str(i) for i in range(len(node))]
-    if _is_instance(node):
-        return [f.name for f in dataclasses.fields(node)]
+    if is_record(node):
+        return [f.name for f in fields(node)]
     return []
 
 

@@ -23,14 +23,13 @@ Reads are plain dict lookups (safe from many threads); writes take a lock.
 from __future__ import annotations
 
 import functools
-import inspect
 import itertools
 import threading
+import types
 import typing
 import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any, TypeVar, overload
+from typing import Any, NamedTuple, TypeVar, overload
 
 from .errors import AmbiguousFactoryError, RegistrationError, UnknownFactoryError, closest
 
@@ -41,25 +40,41 @@ DEFAULT_NAMESPACE = "user"
 _ids = itertools.count()
 
 
-@dataclass(frozen=True, eq=False)
 class Entry:
-    """One registered factory with the facts ``show``/``list`` and the checker need."""
+    """One registered factory with the facts ``show``/``list`` and the checker need.
 
-    name: str
-    namespace: str
-    func: Callable[..., Any]
-    aliases: tuple[str, ...] = ()
-    origin: str = "local"
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    (A plain class rather than a dataclass, like every resolver record: importing ``dataclasses``
+    pulls in ``inspect``, a tenth of the command line's start-up; ``inspect`` is imported only
+    when a signature, docstring or source line is asked for.)"""
+
+    __slots__ = ("_cache", "aliases", "func", "name", "namespace", "origin")
+
+    def __init__(
+        self,
+        name: str,
+        namespace: str,
+        func: Callable[..., Any],
+        aliases: tuple[str, ...] = (),
+        origin: str = "local",
+    ) -> None:
+        self.name, self.namespace, self.func = name, namespace, func
+        self.aliases, self.origin = tuple(aliases), origin
+        self._cache: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"Entry({self.qualified!r}, aliases={self.aliases!r}, origin={self.origin!r})"
 
     @property
     def qualified(self) -> str:
         return f"{self.namespace}:{self.name}"
 
     @property
-    def signature(self) -> inspect.Signature | None:
-        """The call signature, or None for callables without one (some builtins)."""
+    def signature(self) -> Any:
+        """The ``inspect.Signature`` (annotations evaluated where possible), or None for callables
+        without one (some builtins)."""
         if "sig" not in self._cache:
+            import inspect
+
             try:
                 self._cache["sig"] = inspect.signature(self.func, eval_str=True)
             except (TypeError, ValueError, NameError, SyntaxError):
@@ -81,6 +96,8 @@ class Entry:
 
     @property
     def doc(self) -> str:
+        import inspect
+
         return inspect.getdoc(self.func) or ""
 
     @property
@@ -90,6 +107,8 @@ class Entry:
     @property
     def source(self) -> str:
         """``file:line`` of the function's definition (``?`` when unknown)."""
+        import inspect
+
         func = inspect.unwrap(self.func)
         try:
             file = inspect.getsourcefile(func) or "?"
@@ -102,8 +121,7 @@ class Entry:
         return self.func(*args, **kwargs)
 
 
-@dataclass(frozen=True)
-class Codec:
+class Codec(NamedTuple):
     """A pair of value transforms keyed on the mapping key a value sits under.
 
     ``decode(key, value)`` and ``encode(key, value)`` return the value to use, or the very same
@@ -338,7 +356,7 @@ class Registry:
             self._entry_points_loaded = True
             for ep in entry_points(group=group):
                 obj = ep.load()
-                if callable(obj) and not inspect.ismodule(obj):
+                if callable(obj) and not isinstance(obj, types.ModuleType):
                     obj(_PluginView(self, f"plugin:{ep.name}"))
                 loaded.append(ep.name)
         return loaded

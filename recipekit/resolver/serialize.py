@@ -15,9 +15,7 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-import json
 import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -25,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from . import keys
+from . import keys, paths
 from .errors import BadArgumentError, format_path
 
 FORMS = ("expanded", "annotated", "factory", "nemo-run")
@@ -60,6 +58,8 @@ def to_plain(
                 v = encode(k, v)
             key = k
             if json_keys and not isinstance(k, str):
+                import json
+
                 key = json.dumps(k) if isinstance(k, (int, float, bool)) or k is None else str(k)
             elif not isinstance(k, (str, int, float, bool)) and k is not None:
                 key = str(k)
@@ -77,9 +77,9 @@ def to_plain(
             to_plain(v, encoders=encoders, json_keys=json_keys, nemo=nemo, path=(*path, i))
             for i, v in enumerate(sorted(value, key=repr))
         ]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if paths.is_record(value):
         fields = {}
-        for f in dataclasses.fields(value):
+        for f in paths.fields(value):
             current = getattr(value, f.name)
             if nemo and _is_default(f, current):
                 continue
@@ -112,10 +112,11 @@ def to_plain(
 _FunctionTypes = (type(len), type(lambda: None))
 
 
-def _is_default(f: dataclasses.Field, value: Any) -> bool:
-    if f.default is not dataclasses.MISSING:
+def _is_default(f: Any, value: Any) -> bool:
+    missing = paths.dataclasses_module().MISSING
+    if f.default is not missing:
         return _same(value, f.default)
-    if f.default_factory is not dataclasses.MISSING:
+    if f.default_factory is not missing:
         try:
             return _same(value, f.default_factory())
         except Exception:
@@ -152,6 +153,8 @@ def emit_yaml(plain: Any, *, sort_keys: bool = False) -> str:
 
 
 def emit_json(plain: Any) -> str:
+    import json
+
     return json.dumps(plain, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
@@ -258,8 +261,8 @@ def same(a: Any, b: Any) -> bool:
 
 
 def _fields(obj: Any) -> dict | None:
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+    if paths.is_record(obj):
+        return {f.name: getattr(obj, f.name) for f in paths.fields(obj)}
     return None
 
 
