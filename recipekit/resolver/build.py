@@ -21,7 +21,7 @@ import functools
 from typing import Any, NamedTuple
 
 from . import keys, nodes, paths
-from .callsyntax import Call, Ref, parse_call
+from .callsyntax import Call, Ref, parse_call, parse_call_scalar
 from .document import Document
 from .errors import BadArgumentError, BadFieldError, CallError, Mark, RecipekitError, closest
 from .registry import Registry
@@ -141,14 +141,14 @@ class Builder:
         where = (*path, keys.FACTORY)
         known = self.doc.lookups.get(id(node))
         if known is not None:
-            call, func, entry = known
+            call, func, entry, scalar = known
         else:
             try:
-                call = parse_call(node[keys.FACTORY])
+                call, scalar = parse_call_scalar(node[keys.FACTORY])
                 func, entry = nodes.lookup(call.name, self.registry, self.allow)
             except RecipekitError as exc:
                 raise exc.located(path=where, mark=mark) from None
-        result = fresh(self.invoke(func, call, where, mark))
+        result = fresh(self.invoke(func, call, where, mark, scalar))
         if self.origins is not None:
             self.origins[at] = Origin("factory", str(call), mark, entry.source if entry else None)
         sibs = nodes.siblings(node)
@@ -156,8 +156,10 @@ class Builder:
             result = self.override(result, sibs, node, call, path, at)
         return result
 
-    def invoke(self, func: Any, call: Call, where: tuple, mark: Mark | None) -> Any:
-        if call.scalar_args:  # only literals that cannot be shared: pass them as they are
+    def invoke(
+        self, func: Any, call: Call, where: tuple, mark: Mark | None, scalar: bool | None = None
+    ) -> Any:
+        if call.scalar_args if scalar is None else scalar:  # immutable literals: pass as they are
             args, kwargs = call.args, call.kwargs
         else:
             args = [self.argument(a, where, mark) for a in call.args]

@@ -56,18 +56,24 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
-_cache: dict[str, Call] = {}
+_cache: dict[str, tuple[Call, bool]] = {}
 
 
 def parse_call(text: str) -> Call:
     """Parse ``text``; raises ``BadArgumentError`` (without location; callers add it)."""
+    return parse_call_scalar(text)[0]
+
+
+def parse_call_scalar(text: str) -> tuple[Call, bool]:
+    """``parse_call`` plus its ``scalar_args``, both memoised per text (the builder's hot path)."""
     cached = _cache.get(text) if isinstance(text, str) else None
     if cached is not None:
         return cached
     call = _parse(text)
+    found = (call, call.scalar_args)
     if len(_cache) < 8192:
-        _cache[text] = call
-    return call
+        _cache[text] = found
+    return found
 
 
 def _parse(text: str) -> Call:

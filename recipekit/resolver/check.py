@@ -15,7 +15,7 @@ import typing
 from typing import Any
 
 from . import keys, nodes, paths
-from .callsyntax import Call, Ref, parse_call
+from .callsyntax import Call, Ref, parse_call_scalar
 from .document import Document
 from .errors import BadArgumentError, BadFieldError, RecipekitError, closest
 from .registry import Registry
@@ -65,7 +65,26 @@ def _walk(
 def _check_factory(
     node: dict, path: tuple, doc: Document, reg: Registry, allow: Any, out: list
 ) -> None:
-    where = (*path, keys.FACTORY)
+    if keys.TARGET in node or keys.PARTIAL in node:
+        _reserved_mix(node, path, doc, out)
+        if keys.TARGET in node:
+            return
+    text = node[keys.FACTORY]
+    try:
+        call, scalar = parse_call_scalar(text)
+        func, entry = nodes.lookup(call.name, reg, allow)
+    except RecipekitError as exc:
+        out.append(exc.located(path=(*path, keys.FACTORY), mark=doc.where(node, keys.FACTORY)))
+        return
+    doc.lookups[id(node)] = (call, func, entry, scalar)
+    if (func, text) not in _GOOD:
+        where, mark = (*path, keys.FACTORY), doc.where(node, keys.FACTORY)
+        _check_call(func, call, text, where, mark, reg, out)
+    if len(node) > 1 and entry is not None:
+        _check_siblings(node, path, doc, call, func, entry, out)
+
+
+def _reserved_mix(node: dict, path: tuple, doc: Document, out: list) -> None:
     mark = doc.where(node, keys.FACTORY)
     if keys.TARGET in node:
         out.append(
@@ -76,8 +95,7 @@ def _check_factory(
                 expected="one of them",
             )
         )
-        return
-    if keys.PARTIAL in node:
+    else:
         out.append(
             BadArgumentError(
                 f"{keys.PARTIAL} does not apply to {keys.FACTORY}",
@@ -86,15 +104,14 @@ def _check_factory(
                 hint="use call syntax, or _target_ with _partial_: true",
             )
         )
-    try:
-        call = parse_call(node[keys.FACTORY])
-        func, entry = nodes.lookup(call.name, reg, allow)
-    except RecipekitError as exc:
-        out.append(exc.located(path=where, mark=mark))
-        return
-    doc.lookups[id(node)] = (call, func, entry)
-    _check_call(func, call, node[keys.FACTORY], where, mark, reg, out)
-    if len(node) > 1 and entry is not None and _returns_sequence(entry):
+
+
+def _check_siblings(
+    node: dict, path: tuple, doc: Document, call: Call, func: Any, entry: Any, out: list
+) -> None:
+    """Sibling keys need a result with fields: a dataclass's, or a mapping's (unknown until the
+    call, so not checked); a list result has none."""
+    if _returns_sequence(entry):
         first = next(iter(nodes.siblings(node)), None)
         if first is not None:
             out.append(
@@ -105,24 +122,26 @@ def _check_factory(
                     hint="pass arguments with call syntax, or override the spliced items after resolving",
                 )
             )
+        return
     fields = _result_fields(entry)
-    if fields is not None and len(node) > 1:
-        params = _params(func)
-        for sib in nodes.siblings(node):
-            if sib not in fields:
-                hint = None
-                if sib in params:
-                    hint = f'{sib!r} is an argument of {call.name}, not a field of its result: write _factory_: "{call.name}({sib}=...)"'
-                out.append(
-                    BadFieldError(
-                        f"{sib!r} is not a field of the result of {call.name}",
-                        path=(*path, sib),
-                        mark=doc.where(node, sib),
-                        expected=f"one of the fields: {', '.join(fields)}",
-                        suggestions=closest(str(sib), fields),
-                        hint=hint,
-                    )
+    if fields is None:
+        return
+    params = _params(func)
+    for sib in nodes.siblings(node):
+        if sib not in fields:
+            hint = None
+            if sib in params:
+                hint = f'{sib!r} is an argument of {call.name}, not a field of its result: write _factory_: "{call.name}({sib}=...)"'
+            out.append(
+                BadFieldError(
+                    f"{sib!r} is not a field of the result of {call.name}",
+                    path=(*path, sib),
+                    mark=doc.where(node, sib),
+                    expected=f"one of the fields: {', '.join(fields)}",
+                    suggestions=closest(str(sib), fields),
+                    hint=hint,
                 )
+            )
 
 
 def _check_target(
@@ -313,8 +332,11 @@ def accepts(value: Any, ann: Any) -> bool:
 
 
 def _returns_sequence(entry: Any) -> bool:
-    ann = entry.hints.get("return")
-    return ann in (list, tuple) or typing.get_origin(ann) in (list, tuple)
+    """Whether a factory's return annotation is a list or tuple, memoised."""
+    if "sequence" not in entry._cache:
+        ann = entry.hints.get("return")
+        entry._cache["sequence"] = ann in (list, tuple) or typing.get_origin(ann) in (list, tuple)
+    return entry._cache["sequence"]
 
 
 def _result_fields(entry: Any) -> list[str] | None:

@@ -29,7 +29,8 @@ class Document:
     """Plain data plus the marks of every value that came from a file.
 
     ``interpolated`` is True once it is known that no ``${...}`` is left to resolve; ``lookups``
-    maps id(factory node) to (call, callable, entry), filled by the check pass for the build pass.
+    maps id(factory node) to (call, callable, entry, scalar arguments?), filled by the check pass
+    for the build pass.
     """
 
     __slots__ = ("data", "file", "files", "interpolated", "lookups", "marks")
@@ -45,7 +46,7 @@ class Document:
         self.marks: list[SourceMap] = marks if marks is not None else []
         self.files: list[str] = files if files is not None else []
         self.interpolated = False
-        self.lookups: dict[int, tuple[Any, Any, Any]] = {}
+        self.lookups: dict[int, tuple[Any, Any, Any, bool]] = {}
 
     def __repr__(self) -> str:
         return f"Document(file={self.file!r}, files={len(self.files)})"
