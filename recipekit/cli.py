@@ -147,13 +147,13 @@ def _target(text: str) -> Any:
     """A command-line TARGET: an existing file, or else a registered name (optionally called)."""
     import os
 
-    from recipekit.resolver.api import _FilePath
+    from recipekit.resolver.api import FilePath
     from recipekit.resolver.callsyntax import parse_call
     from recipekit.resolver.errors import SourceError
     from recipekit.resolver.registry import default_registry
 
     if os.path.isfile(text):
-        return _FilePath(text)
+        return FilePath(text)
     if text.lower().endswith((".yaml", ".yml", ".json")):
         raise SourceError(
             f"no such file: {text}", expected="an existing YAML file or a registered name"

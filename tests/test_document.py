@@ -121,3 +121,12 @@ def test_edited_files_are_read_again_and_caches_can_be_cleared(tmp_path: Path) -
     assert recipekit.resolve(path) == {"a": 22}
     recipekit.clear_caches()
     assert recipekit.resolve(path) == {"a": 22}
+
+
+def test_files_included_from_python_data_are_decoded_as_yaml(tmp_path: Path) -> None:
+    write(tmp_path, "fmt.yaml", "num_bits: e4m3\naxis: null\n")
+    data = {"cfg": "@fmt.yaml", "other": {"num_bits": "e4m3"}}
+    assert recipekit.resolve(data, base_dir=str(tmp_path)) == {
+        "cfg": {"num_bits": (4, 3), "axis": None},
+        "other": {"num_bits": "e4m3"},
+    }

@@ -147,7 +147,7 @@ def _is_modelopt_file(path: str) -> bool:
     return found
 
 
-class _FilePath(os.PathLike):
+class FilePath(os.PathLike):
     """A str path that is always treated as a file (not a name or YAML text)."""
 
     def __init__(self, path: str) -> None:
@@ -195,7 +195,7 @@ def resolve_full(
         data = builder.build(doc.data)
         base = data
         if parsed:
-            base = serialize_copy(data)
+            base = _snapshot(data)
             data = _apply_overrides(data, parsed, builder, reg, allow_imports)
         for hook in reg.hooks:
             try:
@@ -235,7 +235,7 @@ def clear_caches() -> None:
         cache.clear()
 
 
-def serialize_copy(value: Any) -> Any:
+def _snapshot(value: Any) -> Any:
     """A snapshot that later in-place overrides cannot reach (objects included)."""
     import copy
 
@@ -288,7 +288,7 @@ def resolve(
 
 def load(path: str | os.PathLike, *, registry: Registry | None = None) -> Any:
     """The document at ``path`` with ``@`` includes expanded, before interpolation and building."""
-    return load_document(_FilePath(os.fspath(path)), registry=registry).data
+    return load_document(FilePath(os.fspath(path)), registry=registry).data
 
 
 def dump(

@@ -145,38 +145,47 @@ class Loader:
         if not includes:
             doc.data = data
             return doc
-        decoders, self.decoders = self.decoders, ()
-        try:
-            doc.data = self.expand(data, doc, base_dir or os.getcwd(), (), ())
-        finally:
-            self.decoders = decoders
+        doc.data = self.expand(data, doc, base_dir or os.getcwd(), (), (), from_yaml=False)
         return doc
 
     # -- the pass: copy-on-write walk -------------------------------------------------------
     def expand(
-        self, value: Any, doc: Document, base: str, chain: tuple[str, ...], path: tuple
+        self,
+        value: Any,
+        doc: Document,
+        base: str,
+        chain: tuple[str, ...],
+        path: tuple,
+        *,
+        from_yaml: bool = True,
     ) -> Any:
+        """Copy-on-write walk: includes expanded; decoders applied to values read from YAML
+        (the whole document, or only the included files when the document is Python data)."""
         if isinstance(value, dict):
             out, changed = {}, False
             for key, item in value.items():
-                new = self._decode(
-                    key, self._include_or_expand(item, doc, base, chain, (*path, key), value, key)
+                new = self._include_or_expand(
+                    item, doc, base, chain, (*path, key), value, key, from_yaml
                 )
+                if from_yaml:
+                    new = self._decode(key, new)
                 changed |= new is not item
                 out[key] = new
             if not changed:
                 return value
-            _copy_marks(doc, value, out)
+            copy_marks(doc, value, out)
             return out
         if isinstance(value, list):
             out_list, changed = [], False
             for index, item in enumerate(value):
-                new = self._include_or_expand(item, doc, base, chain, (*path, index), value, index)
+                new = self._include_or_expand(
+                    item, doc, base, chain, (*path, index), value, index, from_yaml
+                )
                 changed |= new is not item
                 out_list.append(new)
             if not changed:
                 return value
-            _copy_marks(doc, value, out_list)
+            copy_marks(doc, value, out_list)
             return out_list
         return value
 
@@ -194,6 +203,7 @@ class Loader:
         path: tuple,
         parent: object,
         key: object,
+        from_yaml: bool,
     ) -> Any:
         if isinstance(item, str):
             ref = parse_include(item)
@@ -201,7 +211,7 @@ class Loader:
                 return item
             return self._include(ref, doc, base, chain, path, doc.where(parent, key))
         if isinstance(item, (dict, list)):
-            return self.expand(item, doc, base, chain, path)
+            return self.expand(item, doc, base, chain, path, from_yaml=from_yaml)
         return item
 
     def _include(
@@ -291,7 +301,8 @@ def _select(data: Any, section: str, rel: str, path: tuple, mark: Mark | None) -
     return node
 
 
-def _copy_marks(doc: Document, old: object, new: dict | list) -> None:
+def copy_marks(doc: Document, old: object, new: dict | list) -> None:
+    """Give a copied container the marks of the container it replaces."""
     if not doc.marks:
         return
     table = doc.marks[0]

@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 from . import keys, paths
-from .document import Document
+from .document import Document, copy_marks
 from .errors import InterpolationError, closest
 
 _REF = re.compile(r"(?<!\\)\$\{([^${}]*)\}")
@@ -73,9 +73,7 @@ class _Interpolator:
 
     def _marks(self, old: object, new: Any) -> None:
         if self.doc.marks:
-            from .document import _copy_marks
-
-            _copy_marks(self.doc, old, new)
+            copy_marks(self.doc, old, new)
 
     def string(self, text: str, path: tuple, parent: object, key: object) -> Any:
         if path in self.done:
