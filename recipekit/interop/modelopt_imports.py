@@ -65,7 +65,7 @@ from typing import Any
 import yaml
 
 from recipekit.factories.codecs import EXMY_KEYS, EXMY_PATTERN, decode_exmy
-from recipekit.resolver import yamlio
+from recipekit.resolver import caches, yamlio
 from recipekit.resolver.build import fresh
 from recipekit.resolver.errors import (
     CallError,
@@ -260,23 +260,21 @@ class _Raw:
     imports: Any  # the ``imports:`` value as written (None when absent)
 
 
-_cache: dict[tuple[str, int, int], _Raw] = {}
+_RAW = caches.table("modelopt_imports.raw", limit=1024)
 
 
 def _read(file: Path, chain: Sequence[tuple[str, str]]) -> _Raw:
     try:
         st = file.stat()
         key = (str(file), st.st_mtime_ns, st.st_size)
-        hit = _cache.get(key)
+        hit = _RAW.get(key)
         if hit is not None:
             return hit
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceError(f"cannot read {file}: {exc}", chain=_names(chain)) from exc
     raw = _split(_parse(text, str(file), chain), str(file), chain)
-    if len(_cache) >= 1024:
-        _cache.clear()
-    _cache[key] = raw
+    _RAW.put(key, raw)
     return raw
 
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from . import keys, nodes, paths, serialize, yamlio
+from . import caches, keys, nodes, paths, serialize, yamlio
 from . import overrides as ov
 from .build import Builder, Origin
 from .check import check
@@ -125,14 +125,14 @@ def _from_file(loader: Loader, path: str, reg: Registry) -> Document:
     return loader.from_file(path)
 
 
-_KIND_CACHE: dict[tuple[str, int, int], bool] = {}
+_KINDS = caches.table("api.modelopt_kind", limit=512)
 
 
 def _is_modelopt_file(path: str) -> bool:
     """Whether a file is a ModelOpt ``$import`` document (remembered per path, mtime and size)."""
     st = os.stat(path)
     key = (os.path.abspath(path), st.st_mtime_ns, st.st_size)
-    found = _KIND_CACHE.get(key)
+    found = _KINDS.get(key)
     if found is None:
         with open(path, encoding="utf-8", errors="replace") as handle:
             head = handle.read()
@@ -141,9 +141,7 @@ def _is_modelopt_file(path: str) -> bool:
             from recipekit.interop.modelopt_imports import is_modelopt_document
 
             found = is_modelopt_document(head)
-        if len(_KIND_CACHE) > 512:
-            _KIND_CACHE.clear()
-        _KIND_CACHE[key] = found
+        _KINDS.put(key, found)
     return found
 
 
@@ -229,10 +227,7 @@ def clear_caches() -> None:
     input again. (File caches are keyed by path, mtime and size, so edits are seen without this;
     it exists for benchmarks and long-lived processes. Signatures stay cached: they belong to
     functions, not to inputs.)"""
-    from . import callsyntax, document
-
-    for cache in (document._FILE_CACHE, _KIND_CACHE, callsyntax._cache, yamlio._scalar_cache):
-        cache.clear()
+    caches.clear()
 
 
 def _snapshot(value: Any) -> Any:

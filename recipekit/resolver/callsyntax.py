@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 from typing import Any, NamedTuple
 
+from . import caches
 from .errors import BadArgumentError
 
 _SCALARS = frozenset({int, float, str, bool, type(None), complex, bytes})
@@ -56,7 +57,7 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
-_cache: dict[str, tuple[Call, bool]] = {}
+_PARSED = caches.table("callsyntax.parse", limit=8192)
 
 
 def parse_call(text: str) -> Call:
@@ -66,14 +67,11 @@ def parse_call(text: str) -> Call:
 
 def parse_call_scalar(text: str) -> tuple[Call, bool]:
     """``parse_call`` plus its ``scalar_args``, both memoised per text (the builder's hot path)."""
-    cached = _cache.get(text) if isinstance(text, str) else None
+    cached = _PARSED.get(text) if isinstance(text, str) else None
     if cached is not None:
         return cached
     call = _parse(text)
-    found = (call, call.scalar_args)
-    if len(_cache) < 8192:
-        _cache[text] = found
-    return found
+    return _PARSED.put(text, (call, call.scalar_args))
 
 
 def _parse(text: str) -> Call:

@@ -14,7 +14,7 @@ import types
 import typing
 from typing import Any
 
-from . import keys, nodes, paths
+from . import caches, keys, nodes, paths
 from .callsyntax import Call, Ref, parse_call_scalar
 from .document import Document
 from .errors import BadArgumentError, BadFieldError, RecipekitError, closest
@@ -179,9 +179,8 @@ def _check_target(
 
 #: Signatures and evaluated hints per callable, and the (callable, argument shape) pairs already
 #: found to bind cleanly: checking a document again costs dict lookups, not ``inspect`` calls.
-_SIGNATURES: dict[Any, tuple[Any, dict[str, Any]]] = {}
-_GOOD: set[tuple[Any, ...]] = set()
-_LIMIT = 4096
+_SIGNATURES = caches.table("check.signature")
+_GOOD = caches.table("check.bound")
 
 
 def _signature(func: Any) -> tuple[Any, dict[str, Any]]:
@@ -201,8 +200,7 @@ def _signature(func: Any) -> tuple[Any, dict[str, Any]]:
         except Exception:
             hints = {}
         found = (sig, hints)
-        if len(_SIGNATURES) < _LIMIT:
-            _SIGNATURES[func] = found
+        _SIGNATURES.put(func, found)
     return found
 
 
@@ -238,8 +236,8 @@ def _check_call(
     _bind(
         func, call.name, list(call.args), dict(call.kwargs), where, mark, reg, out, check_types=True
     )
-    if len(out) == before and len(_GOOD) < _LIMIT:
-        _GOOD.add(key)
+    if len(out) == before:
+        _GOOD.put(key, True)
 
 
 def _bind(

@@ -14,11 +14,10 @@ e4m3`` -> ``(4, 3)``), both copy-on-write.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from . import keys, paths, yamlio
+from . import caches, keys, paths, yamlio
 from .errors import CycleError, Mark, RecipekitError, SourceError, closest
 from .yamlio import SourceMap
 
@@ -59,8 +58,7 @@ class Document:
         return None
 
 
-_FILE_CACHE: dict[tuple[str, int, int], tuple[Any, SourceMap]] = {}
-_CACHE_LOCK = threading.Lock()
+_FILES = caches.table("document.files", limit=512)
 
 
 def read_yaml(path: str | os.PathLike, *, cache: bool = True) -> tuple[Any, SourceMap]:
@@ -73,7 +71,7 @@ def read_yaml(path: str | os.PathLike, *, cache: bool = True) -> tuple[Any, Sour
             f"cannot read {path}: {exc.strerror}", expected="an existing YAML file"
         ) from None
     key = (file, st.st_mtime_ns, st.st_size)
-    hit = _FILE_CACHE.get(key) if cache else None
+    hit = _FILES.get(key) if cache else None
     if hit is not None:
         return hit
     try:
@@ -84,10 +82,7 @@ def read_yaml(path: str | os.PathLike, *, cache: bool = True) -> tuple[Any, Sour
     marks = SourceMap()
     data = yamlio.load(text, os.fspath(path), marks)
     if cache:
-        with _CACHE_LOCK:
-            if len(_FILE_CACHE) > 512:
-                _FILE_CACHE.clear()
-            _FILE_CACHE[key] = (data, marks)
+        _FILES.put(key, (data, marks))
     return data, marks
 
 

@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 from yaml import events as ev
 
+from . import caches
 from .errors import Mark, YamlError
 
 MAX_DEPTH = 256
@@ -62,7 +63,7 @@ class _Constructor(yaml.constructor.SafeConstructor):
 
 _constructor = _Constructor()
 _resolver = yaml.resolver.Resolver()
-_scalar_cache: dict[tuple[str | None, str, tuple[bool, bool]], Any] = {}
+_SCALARS = caches.table("yamlio.scalar")
 
 
 def _mark(m: Any, file: str | None) -> Mark:
@@ -76,8 +77,8 @@ def _scalar(event: ev.ScalarEvent, file: str | None) -> Any:
     if tag == _STR_TAG:
         return event.value
     key = (tag, event.value, event.implicit)
-    if key in _scalar_cache:
-        return _scalar_cache[key]
+    if key in _SCALARS:
+        return _SCALARS.get(key)
     make = _constructor.yaml_constructors.get(tag)
     if make is None or tag == _MERGE_TAG:
         if tag == _MERGE_TAG:
@@ -94,8 +95,8 @@ def _scalar(event: ev.ScalarEvent, file: str | None) -> Any:
             f"bad {tag.rsplit(':', 1)[-1]} value {event.value!r}: {exc}",
             mark=_mark(event.start_mark, file),
         ) from None
-    if isinstance(value, (int, float, bool, type(None), str)) and len(_scalar_cache) < 4096:
-        _scalar_cache[key] = value
+    if isinstance(value, (int, float, bool, type(None), str)):
+        _SCALARS.put(key, value)
     return value
 
 

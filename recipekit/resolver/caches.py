@@ -1,0 +1,80 @@
+"""Every memo table of recipekit, in one place, with one ``clear()``.
+
+Caches make repeated work cheap (a file parsed once per content, a call-syntax string parsed
+once, a signature inspected once). No result may depend on which cache is warm: every table
+stores what a pure function of its key returns, and the key holds everything the value depends
+on (a file's path, mtime and size; a callable; a text).
+
+A module that memoises asks for a table by name at import time::
+
+    from . import caches
+    _PARSED = caches.table("callsyntax.parse", limit=8192)
+
+and uses it as a dict (``get``/``put``). ``clear()`` (``recipekit.clear_caches()``) empties every
+table ever created, in this module and in the layers above the core alike. A table that reaches
+its ``limit`` is emptied before the next insert: bounded memory, no eviction bookkeeping on the
+hot path.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+_LOCK = threading.Lock()
+
+
+class Table:
+    """A bounded dict. Reads take no lock (a dict lookup is atomic); writes do."""
+
+    __slots__ = ("data", "limit", "name")
+
+    def __init__(self, name: str, limit: int) -> None:
+        self.name, self.limit = name, limit
+        self.data: dict[Any, Any] = {}
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self.data
+
+    def put(self, key: Any, value: Any) -> Any:
+        with _LOCK:
+            if len(self.data) >= self.limit:
+                self.data.clear()
+            self.data[key] = value
+        return value
+
+    def clear(self) -> None:
+        with _LOCK:
+            self.data.clear()
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __repr__(self) -> str:
+        return f"Table({self.name!r}, {len(self.data)}/{self.limit})"
+
+
+_TABLES: dict[str, Table] = {}
+
+
+def table(name: str, *, limit: int = 4096) -> Table:
+    """The table called ``name`` (created on first request)."""
+    with _LOCK:
+        found = _TABLES.get(name)
+        if found is None:
+            found = _TABLES[name] = Table(name, limit)
+        return found
+
+
+def tables() -> dict[str, Table]:
+    """Every table, by name (for tests and ``clear``)."""
+    return dict(_TABLES)
+
+
+def clear() -> None:
+    """Empty every table: the next resolve reads, parses and inspects everything again."""
+    for found in list(_TABLES.values()):
+        found.clear()
