@@ -7,6 +7,7 @@ Public API (imported lazily, so ``import recipekit`` and the CLI start fast)::
     recipekit.Registry     make your own registry and pass it as ``registry=``
     recipekit.resolve      source (name, path, YAML text or data) + overrides -> plain data
     recipekit.resolve_full the same, keeping document, provenance and pre-override data
+    recipekit.check        every problem of a source, found without calling anything
     recipekit.load         a YAML file with @includes expanded, not yet resolved
     recipekit.dump         data (or a Resolution) -> YAML/JSON text in one of four forms
     recipekit.explain      where the value at a path came from
@@ -21,16 +22,18 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "factory": ("recipekit.resolver.registry", "factory"),
+    "factory": ("recipekit.defaults", "factory"),
     "Registry": ("recipekit.resolver.registry", "Registry"),
     "Codec": ("recipekit.resolver.registry", "Codec"),
-    "resolve": ("recipekit.resolver.api", "resolve"),
-    "resolve_full": ("recipekit.resolver.api", "resolve_full"),
-    "Resolution": ("recipekit.resolver.api", "Resolution"),
-    "load": ("recipekit.resolver.api", "load"),
-    "dump": ("recipekit.resolver.api", "dump"),
-    "explain": ("recipekit.resolver.api", "explain"),
-    "clear_caches": ("recipekit.resolver.api", "clear_caches"),
+    "Reader": ("recipekit.resolver.registry", "Reader"),
+    "resolve": ("recipekit.api", "resolve"),
+    "resolve_full": ("recipekit.api", "resolve_full"),
+    "check": ("recipekit.api", "check"),
+    "Resolution": ("recipekit.resolver.pipeline", "Resolution"),
+    "load": ("recipekit.api", "load"),
+    "dump": ("recipekit.api", "dump"),
+    "explain": ("recipekit.api", "explain"),
+    "clear_caches": ("recipekit.api", "clear_caches"),
     "RecipekitError": ("recipekit.resolver.errors", "RecipekitError"),
     "ProblemReport": ("recipekit.resolver.errors", "ProblemReport"),
 }
@@ -40,8 +43,10 @@ __all__ = [  # noqa: RUF022 (grouped as in the docstring)
     "registry",
     "Registry",
     "Codec",
+    "Reader",
     "resolve",
     "resolve_full",
+    "check",
     "Resolution",
     "load",
     "dump",
@@ -52,24 +57,18 @@ __all__ = [  # noqa: RUF022 (grouped as in the docstring)
 ]
 
 if TYPE_CHECKING:
-    from recipekit.resolver.api import (
-        Resolution,
-        clear_caches,
-        dump,
-        explain,
-        load,
-        resolve,
-        resolve_full,
-    )
+    from recipekit.api import check, clear_caches, dump, explain, load, resolve, resolve_full
+    from recipekit.defaults import factory
     from recipekit.resolver.errors import ProblemReport, RecipekitError
-    from recipekit.resolver.registry import Codec, Registry, factory
+    from recipekit.resolver.pipeline import Resolution
+    from recipekit.resolver.registry import Codec, Reader, Registry
 
     registry: Registry
 
 
 def __getattr__(name: str) -> Any:
     if name == "registry":
-        from recipekit.resolver.registry import default_registry
+        from recipekit.defaults import default_registry
 
         return default_registry()
     target = _EXPORTS.get(name)

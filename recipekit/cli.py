@@ -1,7 +1,12 @@
 """The ``recipekit`` command: resolve, list, show, diff, explain, check, convert.
 
-Exit codes: 0 success; 1 a resolution problem in the user's input (the readable report goes to
-stderr, never a traceback); 2 a usage error (bad command line). Only what a command needs is
+Exit codes: 0 success; 1 a problem in the user's input or a file that cannot be written (the
+readable report goes to stderr, never a traceback; ``--debug`` adds it); 2 a usage error (bad
+command line). ``diff`` follows ``diff``/``git diff --exit-code``: 0 identical, 1 different.
+
+A TARGET is classified by ``recipekit.resolver.sources.classify`` (the same rule as the API):
+a registered name or call, a ``.yaml``/``.yml``/``.json`` file, or ``-`` for standard input.
+Output files are written atomically and never over an input. Only what a command needs is
 imported, so ``recipekit resolve`` starts in a few tens of milliseconds.
 """
 
@@ -13,6 +18,10 @@ from collections.abc import Sequence
 from typing import Any
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+EXIT_DIFFERENT = 1  # diff: the two targets differ
+TARGET_HELP = (
+    "a registered name (optionally NAME(arg=...)), a .yaml/.yml/.json file, or - for stdin"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -23,7 +32,27 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version="%(prog)s 0.1.0")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    def forms(p: argparse.ArgumentParser) -> None:
+        from recipekit.resolver.serialize import FORMATS, FORMS
+
+        p.add_argument("--format", choices=FORMATS, default="yaml")
+        p.add_argument(
+            "--form",
+            choices=tuple(FORMS),
+            default="expanded",
+            help="; ".join(f"{f.name}: {f.help}" for f in FORMS.values()),
+        )
+
+    def output(p: argparse.ArgumentParser) -> None:
+        p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+        p.add_argument(
+            "--force", action="store_true", help="allow -o to overwrite one of the input files"
+        )
+
     def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--debug", action="store_true", help="show the Python traceback of any error"
+        )
         p.add_argument(
             "--load",
             action="append",
@@ -42,18 +71,15 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "resolve", help="resolve a recipe (registered name or YAML file) and print it"
     )
-    p.add_argument("target", help="registered name (optionally NAME(arg=...)) or YAML file")
+    p.add_argument("target", help=TARGET_HELP)
     p.add_argument(
         "overrides",
         nargs="*",
         metavar="KEY=VALUE",
         help="dot-list overrides of the resolved document",
     )
-    p.add_argument("--format", choices=("yaml", "json"), default="yaml")
-    p.add_argument(
-        "--form", choices=("expanded", "annotated", "factory", "nemo-run"), default="expanded"
-    )
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    forms(p)
+    output(p)
     common(p)
 
     p = sub.add_parser("list", help="list registered factories")
@@ -67,16 +93,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     common(p)
 
-    p = sub.add_parser("diff", help="unified diff of two resolved targets (overrides apply to B)")
-    p.add_argument("a")
-    p.add_argument("b")
+    p = sub.add_parser(
+        "diff",
+        help="unified diff of two resolved targets (overrides apply to B); exit 0 same, 1 different",
+    )
+    p.add_argument("a", help=TARGET_HELP)
+    p.add_argument("b", help=TARGET_HELP)
     p.add_argument("overrides", nargs="*", metavar="KEY=VALUE")
     common(p)
 
     p = sub.add_parser(
         "explain", help="which factory, file:line, sibling key or override produced a value"
     )
-    p.add_argument("target")
+    p.add_argument("target", help=TARGET_HELP)
     p.add_argument(
         "path", help="dot path into the resolved document, e.g. quantize.quant_cfg.1.cfg.num_bits"
     )
@@ -86,12 +115,12 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "check", help="validate documents without calling any factory (pre-commit friendly)"
     )
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="TARGET", help=TARGET_HELP)
     common(p)
 
     p = sub.add_parser("convert", help="rewrite a ModelOpt $import YAML file in _factory_ form")
     p.add_argument("file")
-    p.add_argument("-o", "--output", metavar="FILE")
+    output(p)
     common(p)
     return parser
 
@@ -135,35 +164,52 @@ def _allow(args: argparse.Namespace) -> Any:
     return True if "*" in args.allow_import else tuple(args.allow_import)
 
 
-def _write(text: str, output: str | None) -> None:
-    if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    else:
+def _write(text: str, args: argparse.Namespace, inputs: Sequence[str] = ()) -> None:
+    """Print ``text``, or write it atomically to ``args.output`` (never over an input file
+    unless ``--force``)."""
+    if not getattr(args, "output", None):
         sys.stdout.write(text)
+        return
+    import os
+    import tempfile
+
+    from recipekit.resolver.errors import SourceError
+
+    target = os.path.abspath(args.output)
+    for given in inputs:
+        same = os.path.isfile(given) and os.path.exists(target) and os.path.samefile(given, target)
+        if same and not args.force:
+            raise SourceError(
+                f"-o {args.output} is the input file; refusing to overwrite it",
+                hint="write elsewhere, or pass --force to replace the input",
+            )
+    folder = os.path.dirname(target)
+    try:
+        handle, temp = tempfile.mkstemp(dir=folder, prefix=".recipekit-", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.replace(temp, target)
+        except BaseException:
+            os.unlink(temp)
+            raise
+    except OSError as exc:
+        raise SourceError(
+            f"cannot write {args.output}: {exc.strerror or exc}",
+            expected="a writable file path in an existing directory",
+        ) from None
 
 
 def _target(text: str) -> Any:
-    """A command-line TARGET: an existing file, or else a registered name (optionally called)."""
-    import os
-
-    from recipekit.resolver.api import FilePath
-    from recipekit.resolver.callsyntax import parse_call
-    from recipekit.resolver.errors import SourceError
-    from recipekit.resolver.registry import default_registry
-
-    if os.path.isfile(text):
-        return FilePath(text)
-    if text.lower().endswith((".yaml", ".yml", ".json")):
-        raise SourceError(
-            f"no such file: {text}", expected="an existing YAML file or a registered name"
-        )
-    default_registry().get(parse_call(text).name)  # unknown names fail here, with did-you-mean
+    """A command-line TARGET: ``-`` is standard input, anything else is classified by the same
+    rule as the API's sources."""
+    if text == "-":
+        return sys.stdin.read()
     return text
 
 
 def _resolve(args: argparse.Namespace) -> int:
-    from recipekit.resolver.api import dump, resolve_full
+    from recipekit.api import dump, resolve_full
 
     res = resolve_full(
         _target(args.target),
@@ -171,7 +217,7 @@ def _resolve(args: argparse.Namespace) -> int:
         allow_imports=_allow(args),
         record=args.form == "annotated",
     )
-    _write(dump(res, form=args.form, format=args.format), args.output)
+    _write(dump(res, form=args.form, format=args.format), args, res.document.files)
     return EXIT_OK
 
 
@@ -183,8 +229,8 @@ def _signature(entry: Any) -> str:
 def _list(args: argparse.Namespace) -> int:
     import json
 
+    from recipekit.defaults import default_registry
     from recipekit.resolver.errors import UnknownFactoryError, closest
-    from recipekit.resolver.registry import default_registry
 
     reg = default_registry()
     if args.namespace and args.namespace not in reg.namespaces():
@@ -219,7 +265,7 @@ def _list(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace) -> int:
     import inspect
 
-    from recipekit.resolver.registry import default_registry
+    from recipekit.defaults import default_registry
 
     entry = default_registry().get(args.name)
     lines = [f"{entry.name}  ({entry.namespace})", f"signature: {entry.name}{_signature(entry)}"]
@@ -251,21 +297,24 @@ def _show(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     import difflib
 
-    from recipekit.resolver.api import dump, resolve
+    from recipekit.api import dump, resolve
 
     left = dump(resolve(_target(args.a), allow_imports=_allow(args)))
     right = dump(resolve(_target(args.b), args.overrides, allow_imports=_allow(args)))
     label_b = args.b + (" " + " ".join(args.overrides) if args.overrides else "")
+    if left == right:
+        sys.stdout.write(f"{args.a} and {label_b} resolve to the same data\n")
+        return EXIT_OK
     sys.stdout.writelines(
         difflib.unified_diff(
             left.splitlines(True), right.splitlines(True), fromfile=args.a, tofile=label_b
         )
     )
-    return EXIT_OK
+    return EXIT_DIFFERENT
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from recipekit.resolver.api import explain, resolve_full
+    from recipekit.api import explain, resolve_full
     from recipekit.resolver.errors import format_path
     from recipekit.resolver.serialize import scalar_text, to_plain
 
@@ -291,39 +340,22 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from recipekit.resolver.api import load_document
-    from recipekit.resolver.check import check
-    from recipekit.resolver.errors import ProblemReport, RecipekitError
-    from recipekit.resolver.interpolate import interpolate
-    from recipekit.resolver.registry import default_registry
+    from recipekit.api import check
+    from recipekit.resolver.errors import ProblemReport
 
-    reg = default_registry()
-    problems: list[RecipekitError] = []
-    for file in args.files:
-        try:
-            doc = load_document(
-                file if file.endswith((".yaml", ".yml", ".json")) else _as_path(file), registry=reg
-            )
-            doc.data = interpolate(doc)
-            problems += check(doc, reg, _allow(args))
-        except RecipekitError as exc:
-            problems += exc.problems
+    problems = []
+    for target in args.files:
+        problems += check(_target(target), allow_imports=_allow(args))
     if problems:
-        raise ProblemReport(problems, f"{len(args.files)} file(s)")
-    sys.stdout.write(f"ok: {len(args.files)} file(s)\n")
+        raise ProblemReport(problems, f"{len(args.files)} target(s)")
+    sys.stdout.write(f"ok: {len(args.files)} target(s)\n")
     return EXIT_OK
-
-
-def _as_path(file: str) -> Any:
-    from pathlib import Path
-
-    return Path(file)
 
 
 def _convert(args: argparse.Namespace) -> int:
     from recipekit.interop.modelopt_imports import convert
 
-    _write(convert(args.file), args.output)
+    _write(convert(args.file), args, [args.file])
     return EXIT_OK
 
 
@@ -355,10 +387,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         _load_plugins(args.load)
         return COMMANDS[args.command](args)
     except RecipekitError as exc:
+        if args.debug:
+            import traceback
+
+            traceback.print_exc()
         sys.stderr.write(f"recipekit {args.command}: {exc}\n")
         return EXIT_PROBLEM
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # a bug, not the input's fault: say so in one line
+        if args.debug:
+            raise
+        sys.stderr.write(
+            f"recipekit {args.command}: internal error: {type(exc).__name__}: {exc}\n"
+            "  hint: this is a bug in recipekit or a plugin; rerun with --debug for the traceback\n"
+        )
+        return EXIT_PROBLEM
     except KeyboardInterrupt:
         return 130
 

@@ -110,7 +110,9 @@ def test_list_show_explain_diff(capsys: pytest.CaptureFixture[str], plugin: Path
     code, out, _ = run(
         capsys, "diff", "cli_test_fmt", "cli_test_fmt", "num_bits=4", "--load", str(plugin)
     )
-    assert code == 0 and "-num_bits: 8" in out and "+num_bits: 4" in out
+    assert code == 1 and "-num_bits: 8" in out and "+num_bits: 4" in out
+    code, out, _ = run(capsys, "diff", "cli_test_fmt", "cli_test_fmt", "--load", str(plugin))
+    assert code == 0 and "resolve to the same data" in out
 
 
 def test_check_reports_all_files_and_calls_nothing(
@@ -123,7 +125,7 @@ def test_check_reports_all_files_and_calls_nothing(
     broken = tmp_path / "broken.yaml"
     broken.write_text("a: [1,\n")
     code, out, _ = run(capsys, "check", str(good), "--load", str(plugin))
-    assert code == 0 and "ok: 1 file(s)" in out
+    assert code == 0 and "ok: 1 target(s)" in out
     code, _, err = run(capsys, "check", str(good), str(bad), str(broken), "--load", str(plugin))
     assert code == 1
     assert (

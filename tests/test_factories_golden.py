@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from recipekit.resolver.registry import default_registry
+from recipekit.defaults import default_registry
 from tests._canon import golden_annotations, golden_dir, load_json, mismatch
 
 GOLDEN = golden_dir()

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from recipekit.defaults import default_registry
 from recipekit.factories import models, units
 from recipekit.factories.numerics import nvfp4
-from recipekit.resolver.registry import default_registry
 from tests._canon import canonical
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from recipekit.defaults import default_registry
 from recipekit.factories import numerics
 from recipekit.factories.numerics import as_attrs, exmy, fp8, int8, mx, nvfp4
-from recipekit.resolver.registry import default_registry
 from tests._canon import golden_annotations, golden_dir, load_json, mismatch
 
 GOLDEN = golden_dir()

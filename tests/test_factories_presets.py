@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from recipekit.defaults import default_registry
 from recipekit.factories import presets
 from recipekit.factories.units import ALL, default_disabled_quantizers, kv_cache, pair
-from recipekit.resolver.registry import default_registry
 from tests._canon import annotations, canonical, golden_dir, load_json
 
 CFG_DIR = golden_dir() / "_cfg_dicts"

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from recipekit.defaults import default_registry
 from recipekit.factories import recipes
 from recipekit.factories.presets import fp8_default, nvfp4_default
 from recipekit.factories.units import base_disable_all, default_disabled_quantizers, kv_cache, pair
-from recipekit.resolver.registry import default_registry
 from tests._canon import canonical
 
 

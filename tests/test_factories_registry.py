@@ -1,5 +1,5 @@
 """The built-in factory library as a whole: globally unique names and aliases, fresh results,
-one-line docstrings, cheap imports, and the ``BUILTINS`` replay list."""
+one-line docstrings, cheap imports, and the registration specs any registry can replay."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 import recipekit.factories
-from recipekit.factories._register import BUILTINS
-from recipekit.resolver.registry import default_registry
+from recipekit.defaults import default_registry, new_registry
+from recipekit.resolver.registry import tagged
 from tests._canon import annotations, canonical
 
 NAMESPACES = ("numerics", "units", "presets", "recipes")
@@ -45,13 +45,15 @@ def test_names_and_aliases_are_globally_unique() -> None:
             assert reg.get(label) is entry, label
 
 
-def test_builtins_list_matches_the_registry() -> None:
-    reg = default_registry()
-    assert len(BUILTINS) == len(_ours())
-    for func, spec in BUILTINS:
-        entry = reg.get(f"{spec['namespace']}:{spec['name']}")
-        assert entry.func is func
-        assert entry.aliases == tuple(spec["aliases"])
+def test_every_tagged_function_is_registered_and_replays_into_a_new_registry() -> None:
+    reg, fresh = default_registry(), new_registry()
+    specs = [f.__recipekit_factory__ for m in recipekit.factories.MODULES for f in tagged(m)]
+    assert len(specs) == len({(s["namespace"], s["name"]) for s in specs}) >= 150
+    for spec in specs:
+        ref = f"{spec['namespace']}:{spec['name']}"
+        assert reg.get(ref).func is fresh.get(ref).func
+        assert reg.get(ref).aliases == fresh.get(ref).aliases == tuple(spec["aliases"])
+    assert fresh is not reg and fresh.codecs == reg.codecs
 
 
 @pytest.mark.parametrize("entry", _ours(), ids=lambda e: e.qualified)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from recipekit.defaults import default_registry
 from recipekit.factories import units
 from recipekit.factories.numerics import fp8, mxfp8, nvfp4
 from recipekit.factories.units import (
@@ -17,7 +18,6 @@ from recipekit.factories.units import (
     kv_cache,
     pair,
 )
-from recipekit.resolver.registry import default_registry
 from tests._canon import golden_annotations, golden_dir, load_json, mismatch
 
 GOLDEN = golden_dir()

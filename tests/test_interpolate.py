@@ -36,7 +36,7 @@ def test_env(monkeypatch: pytest.MonkeyPatch, reg: recipekit.Registry) -> None:
     ("text", "message"),
     [
         ("a: ${b}\nb: ${a}\n", "loop"),
-        ("a: ${nope.x}\n", "missing key 'nope'"),
+        ("a: ${nope.x}\n", "nope does not exist"),
         ("a: ${oc.env:RK_TEST_UNSET}\n", "not set"),
     ],
 )

@@ -91,7 +91,7 @@ def plugin():
 
 @pytest.fixture
 def registry(plugin):
-    reg = recipekit.Registry(builtins=False)
+    reg = recipekit.Registry()
     plugin.register(reg)
     return reg
 
@@ -323,11 +323,11 @@ def test_factory_call_as_a_plain_string_gets_a_hint(registry):
 def test_non_launcher_text_is_rejected_only_by_a_strict_registry(plugin, tmp_path):
     stub = tmp_path / "nemo_evaluator.yaml"  # the git symlink checked out as a text stub
     stub.write_text("../../../../../examples/megatron_bridge/tutorials/nemo_evaluator.yaml\n")
-    strict = recipekit.Registry(builtins=False)
+    strict = recipekit.Registry()
     plugin.register(strict)
     with pytest.raises(recipekit.RecipekitError, match=r"mapping of launch\(\) keys"):
         recipekit.resolve(stub, registry=strict)
-    lenient = recipekit.Registry(builtins=False)
+    lenient = recipekit.Registry()
     plugin.register(lenient, strict=False)
     assert recipekit.resolve({"compute_environment": "LOCAL_MACHINE"}, registry=lenient) == {
         "compute_environment": "LOCAL_MACHINE"

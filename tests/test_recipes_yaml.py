@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 import recipekit
-from recipekit.resolver.registry import default_registry
+from recipekit.defaults import default_registry
 from tests._canon import annotations, canonical, golden_annotations, golden_dir, load_json, mismatch
 
 RECIPES = Path(recipekit.__file__).parent / "recipes"

@@ -151,7 +151,7 @@ def test_entry_point_plugins_load_on_a_miss_and_never_shadow(tmp_path, monkeypat
     monkeypatch.syspath_prepend(str(tmp_path))
     reg = Registry()
     reg.register(lambda: "local", name="local_name")
-    with pytest.warns(UserWarning, match="local factory is kept"):
+    with pytest.warns(UserWarning, match="existing factory is kept"):
         assert reg.get("from_plugin")() == "plugin"  # a miss loads the plugins
     assert reg.get("from_plugin").origin == "plugin:demo"
     assert reg.get("local_name")() == "local"

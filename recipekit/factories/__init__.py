@@ -1,19 +1,20 @@
-"""recipekit's built-in factories (installed into every ``Registry(builtins=True)``, the default
-registry included, on its first use).
+"""recipekit's built-in factories (installed into the default registry on its first use, and into
+any registry by ``install``).
 
 ``numerics`` (quantizer attribute formats), ``units`` (quant_cfg building blocks), ``presets``
 (QuantizeConfigs), ``recipes`` (general/**) and ``models`` (huggingface/** and models/**): every
 ModelOpt 0.47.0 recipe file as a plain function, registered under its package-relative path.
-``_register.BUILTINS`` lists every registration so another registry can replay them. Importing is
-cheap: no YAML, no file I/O.
+Each function carries its registration spec (``@builtin``), so any registry can replay them.
+Importing is cheap: no YAML, no file I/O.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from recipekit.resolver.registry import tagged
+
 from . import codecs, models, numerics, presets, recipes, units
-from ._register import BUILTINS
 
 if TYPE_CHECKING:
     from recipekit.resolver.registry import Registry
@@ -24,6 +25,11 @@ __all__ = ["codecs", "install", "models", "numerics", "presets", "recipes", "uni
 def install(registry: Registry) -> None:
     """Register every built-in factory and ModelOpt's ExMy codec (``num_bits: e4m3``) into
     ``registry``."""
-    for func, spec in BUILTINS:
-        registry.register(func, **spec)
+    for module in MODULES:
+        for func in tagged(module):
+            registry.register(func, **func.__recipekit_factory__)
     codecs.register(registry)
+
+
+#: the modules whose tagged functions are the built-ins, in registration order
+MODULES = (numerics, units, presets, recipes, models)

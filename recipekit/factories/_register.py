@@ -1,25 +1,24 @@
-"""How the built-in factory modules register: ``@builtin`` only records each function in
-``BUILTINS``; ``recipekit.factories.install(registry)`` registers them into a registry. So any
-``Registry(builtins=True)`` — the default one included — gets the same entries, whatever was
-imported first."""
+"""How the built-in factory modules register: ``@builtin`` only tags each function with its
+registration spec (``registry.tag``); ``recipekit.factories.install(registry)`` registers every
+tagged function of the factory modules into a registry. So any registry set up with the
+built-ins — the default one included — gets the same entries, whatever was imported first, and
+no list of registrations is kept in module state."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-F = TypeVar("F", bound=Callable[..., Any])
+from recipekit.resolver.registry import tag
 
-#: ``(func, {"name", "namespace", "aliases"})`` for every built-in factory, in import order.
-BUILTINS: list[tuple[Callable[..., Any], dict[str, Any]]] = []
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def builtin(namespace: str, name: str, *aliases: str) -> Callable[[F], F]:
-    """Decorator: register ``func`` as a built-in factory ``namespace:name`` with ``aliases``."""
+    """Decorator: mark ``func`` as the built-in factory ``namespace:name`` with ``aliases``."""
 
     def decorate(func: F) -> F:
-        spec = {"name": name, "namespace": namespace, "aliases": aliases}
-        BUILTINS.append((func, spec))
+        tag(func, name, namespace, aliases)
         return func
 
     return decorate

@@ -362,7 +362,7 @@ class _Session:
     @property
     def registry(self) -> Any:
         if self._registry is None:
-            from recipekit.resolver.registry import default_registry
+            from recipekit.defaults import default_registry
 
             self._registry = default_registry()
         return self._registry

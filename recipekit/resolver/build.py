@@ -21,7 +21,7 @@ import functools
 from typing import Any, NamedTuple
 
 from . import keys, nodes, paths
-from .callsyntax import Call, Ref, parse_call, parse_call_scalar
+from .callsyntax import Call, Ref, parse_call_scalar
 from .document import Document
 from .errors import BadArgumentError, BadFieldError, CallError, Mark, RecipekitError, closest
 from .registry import Registry
@@ -331,6 +331,3 @@ def _refs(value: Any, builder: Builder, where: tuple, mark: Mark | None) -> Any:
     if isinstance(value, tuple):
         return tuple(_refs(v, builder, where, mark) for v in value)
     return value
-
-
-__all__ = ["Builder", "Origin", "fresh", "parse_call"]

@@ -61,8 +61,8 @@ class Document:
 _FILES = caches.table("document.files", limit=512)
 
 
-def read_yaml(path: str | os.PathLike, *, cache: bool = True) -> tuple[Any, SourceMap]:
-    """Parse one YAML/JSON file (single document) with marks; cached by path, mtime and size."""
+def stamp(path: str | os.PathLike) -> tuple[str, int, int]:
+    """``(absolute path, mtime, size)``: what a cached read of the file is keyed on."""
     file = os.path.abspath(os.fspath(path))
     try:
         st = os.stat(file)
@@ -70,24 +70,31 @@ def read_yaml(path: str | os.PathLike, *, cache: bool = True) -> tuple[Any, Sour
         raise SourceError(
             f"cannot read {path}: {exc.strerror}", expected="an existing YAML file"
         ) from None
-    key = (file, st.st_mtime_ns, st.st_size)
+    return (file, st.st_mtime_ns, st.st_size)
+
+
+def read_text(path: str | os.PathLike) -> tuple[str, tuple[str, int, int]]:
+    """The text of a file and its ``stamp``."""
+    key = stamp(path)
+    try:
+        with open(key[0], encoding="utf-8") as handle:
+            return handle.read(), key
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(f"cannot read {path}: {exc}") from None
+
+
+def read_yaml(path: str | os.PathLike, *, cache: bool = True) -> tuple[Any, SourceMap]:
+    """Parse one YAML/JSON file (single document) with marks; cached by path, mtime and size."""
+    key = stamp(path)
     hit = _FILES.get(key) if cache else None
     if hit is not None:
         return hit
-    try:
-        with open(file, encoding="utf-8") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(f"cannot read {path}: {exc}") from None
+    text, key = read_text(path)
     marks = SourceMap()
     data = yamlio.load(text, os.fspath(path), marks)
     if cache:
         _FILES.put(key, (data, marks))
     return data, marks
-
-
-def looks_like_path(text: str) -> bool:
-    return "\n" not in text and text.strip().lower().endswith((".yaml", ".yml", ".json"))
 
 
 def parse_include(value: str) -> tuple[str, str | None] | None:
@@ -203,6 +210,8 @@ class Loader:
         if isinstance(item, str):
             ref = parse_include(item)
             if ref is None:
+                if item[:1] == keys.ESCAPE and parse_include(item.lstrip(keys.ESCAPE)):
+                    return item[1:]  # an escaped literal "@file.yaml" (what dump writes)
                 return item
             return self._include(ref, doc, base, chain, path, doc.where(parent, key))
         if isinstance(item, (dict, list)):
@@ -258,7 +267,7 @@ def _scan_strings(value: Any) -> tuple[bool, bool]:
         for v in item.values() if type(item) is dict else item:
             kind = type(v)
             if kind is str:
-                if v[:1] == keys.INCLUDE_PREFIX:
+                if v[:1] == keys.INCLUDE_PREFIX or v[:1] == keys.ESCAPE:
                     found[0] = True
                 if keys.INTERPOLATION_OPEN in v:
                     found[1] = True
@@ -270,7 +279,7 @@ def _scan_strings(value: Any) -> tuple[bool, bool]:
 
     try:
         if isinstance(value, str):
-            return value[:1] == keys.INCLUDE_PREFIX, keys.INTERPOLATION_OPEN in value
+            return value[:1] in (keys.INCLUDE_PREFIX, keys.ESCAPE), keys.INTERPOLATION_OPEN in value
         if isinstance(value, (dict, list, tuple)):
             walk(value)
     except RecursionError:

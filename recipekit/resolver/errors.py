@@ -15,8 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-Path = tuple  # a key path: str keys and int list indexes
-
 
 class Mark(NamedTuple):
     """A position in a source file, 1-based like editors and compilers print it. (A named tuple:
@@ -59,8 +57,6 @@ def closest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
 
 class RecipekitError(Exception):
     """Base class of every error recipekit raises for bad input."""
-
-    title = "error"
 
     def __init__(
         self,
@@ -120,79 +116,53 @@ class RecipekitError(Exception):
 class YamlError(RecipekitError):
     """The text is not valid (safe) YAML, is too deep, or expands too much (alias bomb)."""
 
-    title = "bad YAML"
-
 
 class SourceError(RecipekitError):
     """A file or ``@`` reference could not be read."""
-
-    title = "bad source"
 
 
 class UnknownFactoryError(RecipekitError):
     """A ``_factory_`` (or call target) names nothing in the registry."""
 
-    title = "unknown factory"
-
 
 class AmbiguousFactoryError(UnknownFactoryError):
     """A short name matches factories in several namespaces."""
-
-    title = "ambiguous factory"
 
 
 class RegistrationError(RecipekitError):
     """A factory could not be registered (duplicate name, bad name)."""
 
-    title = "registration"
-
 
 class BadArgumentError(RecipekitError):
     """Arguments do not fit the factory's signature, or a value has the wrong type."""
-
-    title = "bad argument"
 
 
 class BadFieldError(BadArgumentError):
     """A sibling key of ``_factory_`` names no field of the factory's result."""
 
-    title = "bad field"
-
 
 class CallError(RecipekitError):
     """A factory or target raised while being called; the original exception is ``__cause__``."""
-
-    title = "call failed"
 
 
 class BadOverrideError(RecipekitError):
     """A dot-list override is malformed or addresses a path that does not exist."""
 
-    title = "bad override"
-
 
 class InterpolationError(RecipekitError):
     """A ``${...}`` reference points nowhere, or references form a loop."""
-
-    title = "bad interpolation"
 
 
 class CycleError(RecipekitError):
     """Files include each other in a loop; ``chain`` lists them in order."""
 
-    title = "cycle"
-
 
 class BlockedImportError(RecipekitError):
     """A document asked to import a module that the caller did not allow."""
 
-    title = "blocked import"
-
 
 class ProblemReport(RecipekitError):
     """Several problems of one document, reported together."""
-
-    title = "problems"
 
     def __init__(self, problems: Sequence[RecipekitError], source: str | None = None) -> None:
         self._problems = list(problems)

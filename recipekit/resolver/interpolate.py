@@ -21,18 +21,21 @@ from typing import Any
 
 from . import keys, paths
 from .document import Document, copy_marks
-from .errors import InterpolationError, closest
+from .errors import InterpolationError
 
+_OWN: Any = object()  # interpolate a document against itself
 _REF = re.compile(r"(?<!\\)\$\{([^${}]*)\}")
 _WHOLE = re.compile(r"^\$\{([^${}]*)\}$")
 _INDEX = re.compile(r"\[(-?\d+)\]")
 
 
-def interpolate(doc: Document) -> Any:
-    """Resolve every reference of ``doc.data``; returns the new data."""
+def interpolate(doc: Document, *, root: Any = _OWN, at: tuple = ()) -> Any:
+    """Resolve every reference of ``doc.data``; returns the new data. With ``root``, ``doc`` is
+    a value that will sit at ``at`` inside ``root`` (an override's value inside the resolved
+    document): its references are looked up in ``root``, whose values are final."""
     if doc.interpolated or not _contains_ref(doc.data):
         return doc.data
-    return _Interpolator(doc).walk(doc.data, ())
+    return _Interpolator(doc, root).walk(doc.data, at)
 
 
 def _contains_ref(value: Any, depth: int = 0) -> bool:
@@ -46,9 +49,10 @@ def _contains_ref(value: Any, depth: int = 0) -> bool:
 
 
 class _Interpolator:
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, root: Any = _OWN) -> None:
         self.doc = doc
-        self.root = doc.data
+        self.final = root is not _OWN  # the values of root need no interpolation
+        self.root = doc.data if root is _OWN else root
         self.active: list[tuple] = []
         self.done: dict[tuple, Any] = {}
 
@@ -126,17 +130,18 @@ class _Interpolator:
         for step in self._steps(expr, path):
             key = paths.child(node, step)
             if key is paths.MISSING:
-                options = paths.choices(node)
-                raise InterpolationError(
-                    f"interpolation ${{{expr}}} refers to a missing key {step!r}",
-                    path=path,
-                    mark=mark,
-                    expected="a path that exists in this document",
-                    suggestions=closest(str(step), options),
-                    choices=options if len(options) <= 20 else (),
+                error = paths.missing(
+                    f"interpolation ${{{expr}}}",
+                    node,
+                    here,
+                    step,
+                    InterpolationError,
                 )
+                raise error.located(path=path, mark=mark)
             node = paths.get(node, key)
             here = (*here, key)
+        if self.final:
+            return node
         if isinstance(node, str):
             return self.string(node, here, None, None) if keys.INTERPOLATION_OPEN in node else node
         return self.walk(node, here)

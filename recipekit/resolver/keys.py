@@ -13,16 +13,18 @@ PARTIAL = "_partial_"
 CALL = "_call_"
 ARGS = "_args_"
 
-#: Keys that make a mapping a *node* (an instruction to build something) rather than data.
-NODE_KEYS = frozenset({FACTORY, TARGET})
 #: Every key the resolver gives a meaning to; none of them survives into resolved data.
 RESERVED = frozenset({FACTORY, TARGET, PARTIAL, CALL, ARGS})
 
 #: A string value starting with this is a reference to another file: ``"@path.yaml[:section]"``.
 INCLUDE_PREFIX = "@"
-#: File suffixes an ``@`` reference may name (anything else stays a plain string).
+#: File suffixes an ``@`` reference may name (anything else stays a plain string); a one-line
+#: source string with one of them is a file path.
 INCLUDE_SUFFIXES = (".yaml", ".yml", ".json")
 
 #: Interpolation: ``${a.b}`` refers to another value of the same document.
 INTERPOLATION_OPEN = "${"
-INTERPOLATION_CLOSE = "}"
+
+#: A backslash before ``${`` or before a leading ``@path.yaml`` makes the text literal; ``dump``
+#: writes one wherever a string would otherwise read back as an interpolation or an include.
+ESCAPE = "\\"

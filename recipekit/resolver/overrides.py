@@ -25,19 +25,14 @@ docs/compatibility.md.)
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from . import paths
-from .errors import BadOverrideError, RecipekitError, closest, format_path
+from .errors import BadOverrideError, RecipekitError, format_path
+from .paths import Step
 
 _OPS = ("+=", "-=", "*=", "/=", "=")
-
-
-class Step(NamedTuple):
-    key: Any = None  # a key or index
-    select: tuple[str, Any] | None = None  # (field, value) selector
 
 
 class Override(NamedTuple):
@@ -73,55 +68,23 @@ def parse(text: str, parse_value: Callable[[str, Any], Any]) -> Override:
     return Override(text, steps, op, parse_value(raw, last), add)
 
 
-def _top_level(text: str) -> Iterator[int]:
-    """Indexes of the characters of ``text`` outside ``[...]`` selectors (and quotes in them)."""
-    depth, quote = 0, ""
-    for i, ch in enumerate(text):
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "'\"" and depth:
-            quote = ch
-        elif ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-        elif depth == 0:
-            yield i
-
-
 def _split_op(body: str) -> tuple[str, str, str] | None:
-    for i in _top_level(body):
-        if body[i] == "=":
-            if i and body[i - 1] in "+-*/":
-                return body[: i - 1].strip(), body[i - 1] + "=", body[i + 1 :]
-            return body[:i].strip(), "=", body[i + 1 :]
+    for i in paths.top_level(body, "="):
+        if i and body[i - 1] in "+-*/":
+            return body[: i - 1].strip(), body[i - 1] + "=", body[i + 1 :]
+        return body[:i].strip(), "=", body[i + 1 :]
     return None
 
 
 def _steps(key: str, text: str) -> tuple[Step, ...]:
-    cuts = [i for i in _top_level(key) if key[i] == "."]
-    parts = [
-        key[start + 1 : end] for start, end in zip([-1, *cuts], [*cuts, len(key)], strict=True)
-    ]
-    steps: list[Step] = []
-    for part in parts:
-        if not part:
-            raise BadOverrideError(f"empty path segment in {text!r}", expected="a.b.c")
-        name, _, rest = part.partition("[")
-        if name:
-            steps.append(Step(name))
-        if rest:
-            for sel in re.findall(r"\[([^\]]*)\]", "[" + rest):
-                if "=" in sel:
-                    field, _, value = sel.partition("=")
-                    steps.append(Step(select=(field.strip(), value.strip().strip("'\""))))
-                elif sel.strip().lstrip("-").isdigit():
-                    steps.append(Step(int(sel)))
-                else:
-                    raise BadOverrideError(
-                        f"bad selector [{sel}] in {text!r}", expected="[index] or [field=value]"
-                    )
-    return tuple(steps)
+    try:
+        steps = paths.parse(key, error=BadOverrideError)
+    except BadOverrideError as exc:
+        exc.message = f"override {text!r}: {exc.message}"
+        raise
+    if not steps:
+        raise BadOverrideError(f"override {text!r} names no path", expected="PATH=VALUE")
+    return steps
 
 
 def apply(
@@ -132,68 +95,43 @@ def apply(
     record: Callable[[tuple, str], None] | None = None,
 ) -> Any:
     """Apply one override to ``data`` in place where possible; returns the (new) root."""
-    value = override.value
+    what = f"override {override.text!r}"
     root = {"": data}
-    targets: list[tuple[Any, Any, tuple]] = [(root, "", ())]  # (parent, key, concrete path)
-    for depth, step in enumerate(override.steps):
-        is_last = depth == len(override.steps) - 1
-        new_targets = []
-        for parent, key, path in targets:
-            node = paths.get(parent, key)
-            if step.select is not None:
-                field, wanted = step.select
-                if not isinstance(node, list):
-                    raise _not_found(
-                        override,
-                        path,
-                        node,
-                        f"[{field}=...] selects items of a list, but {format_path(path)} is a {type(node).__name__}",
-                    )
-                hits = paths.select(node, field, wanted)
-                if not hits:
-                    values = paths.values_of(node, field)
-                    raise BadOverrideError(
-                        f"override {override.text!r}: no item of {format_path(path)} has {field}={wanted}",
-                        expected=f"one of the {field} values",
-                        suggestions=closest(wanted, values),
-                        choices=values,
-                    )
-                new_targets.extend((node, i, (*path, i)) for i in hits)
+    *head, last = [Step(""), *override.steps]
+    parents = paths.find(root, head, what=what, error=BadOverrideError)
+    targets: list[tuple[Any, Any, tuple]] = []  # (parent, key, concrete path below the root)
+    for parent_path in parents:
+        parent = paths.at(root, parent_path)
+        if last.select is not None:
+            hits = paths.find(root, [last], what=what, error=BadOverrideError, start=parent_path)
+            targets.extend((parent, hit[-1], hit[1:]) for hit in hits)
+            continue
+        key = paths.child(parent, last.key)
+        if key is paths.MISSING:
+            if override.add and isinstance(parent, dict):
+                targets.append((parent, last.key, (*parent_path[1:], last.key)))
                 continue
-            child = paths.child(node, step.key)
-            if child is paths.MISSING:
-                if is_last and override.add and isinstance(node, dict):
-                    new_targets.append((node, step.key, (*path, step.key)))
-                    continue
-                raise _not_found(
-                    override,
-                    path,
-                    node,
-                    f"{format_path((*path, step.key))} does not exist",
-                    step.key,
-                    add_hint=is_last and override.op == "=" and isinstance(node, dict),
-                )
-            new_targets.append((node, child, (*path, child)))
-        targets = new_targets
+            hint = None
+            if override.op == "=" and isinstance(parent, dict):
+                hint = f"to add a new key write +{override.text.lstrip('+')}"
+            raise paths.missing(what, parent, parent_path[1:], last.key, BadOverrideError, hint)
+        targets.append((parent, key, (*parent_path[1:], key)))
     if override.op == "del":  # delete later list items first so earlier indexes stay valid
         targets.sort(key=lambda t: t[1] if isinstance(t[1], int) else 0, reverse=True)
     for parent, key, path in targets:
         if override.op == "del":
-            if isinstance(parent, (dict, list)):
+            if isinstance(parent, (dict, list)) and parent is not root:
                 del parent[key]
             else:
                 raise BadOverrideError(
-                    f"{override.text}: cannot delete field {key!r} of {type(parent).__name__}",
+                    f"{what}: cannot delete {'the root' if parent is root else f'field {key!r} of {type(parent).__name__}'}",
                     path=path,
                 )
             continue
-        new = build(value, path) if build else value
+        new = build(override.value, path) if build else override.value
         if override.op != "=":
             new = _operate(override, paths.get(parent, key), new, path)
-        if parent is root:
-            root[""] = new
-        else:
-            paths.put(parent, key, new)
+        paths.put(parent, key, new)
         if record:
             record(path, override.text)
     return root[""]
@@ -225,28 +163,6 @@ def _operate(override: Override, current: Any, value: Any, path: tuple) -> Any:
             f"override {override.text!r}: cannot apply {op} to {type(current).__name__} and {type(value).__name__} at {format_path(path)} ({exc})",
         ) from None
     raise BadOverrideError(f"unknown operator {op}")
-
-
-def _not_found(
-    override: Override,
-    path: tuple,
-    node: Any,
-    message: str,
-    key: Any = None,
-    add_hint: bool = False,
-) -> BadOverrideError:
-    choices = paths.choices(node)
-    hint = None
-    if add_hint:
-        hint = f"to add a new key write +{override.text.lstrip('+')}"
-    noun = "a field" if paths.is_record(node) else "an index" if isinstance(node, list) else "a key"
-    return BadOverrideError(
-        f"override {override.text!r}: {message}; the nearest existing path is {format_path(path)}",
-        expected=f"{noun} of {format_path(path)}" if choices else "an existing path",
-        suggestions=closest(str(key), choices) if key is not None else (),
-        choices=choices if len(choices) <= 40 else (),
-        hint=hint,
-    )
 
 
 def parse_all(texts: Sequence[str], parse_value: Callable[[str, Any], Any]) -> list[Override]:

@@ -5,24 +5,31 @@ other's entries and tests need no global reset. ``as_catalogue(namespace)`` expo
 a ``catalogue`` registry (under a prefix unique to this object) for tools built on catalogue, such
 as confection; it is created on first request and kept in sync. catalogue is imported only then:
 importing it scans every installed distribution's entry points, which would cost the command line
-a sixth of its start-up time. A
-``Registry`` is passed to the resolver explicitly; ``default_registry()`` is a convenience that
-also holds recipekit's built-in factories (``recipekit.factories``), loaded on first use, *before*
-anything else is registered into it, so results never depend on import order.
+a sixth of its start-up time.
+
+The core knows no particular factories. ``Registry(setup=fn)`` runs ``fn(registry)`` once, on
+first use and under the registry's lock, before anything else registers; threads that arrive
+meanwhile wait for it. ``recipekit.defaults`` builds the default registry that way (built-in
+factories, the ModelOpt codec, reader and validators).
 
 Names may contain ``/``, ``-`` and ``.`` (``general/ptq/nvfp4_default-kv_fp8``). A reference is
-``name`` or ``namespace:name``; a bare name (or alias) must be unique across namespaces, otherwise
-the lookup fails and lists the qualified candidates. Registering a name twice in one namespace is
-an error unless ``replace=True``. Plugins come from the ``recipekit.factories`` entry-point group
-(``load_entry_points``); a plugin never replaces a local registration (it is skipped with a
-warning that names the plugin).
+``name`` or ``namespace:name``. A name or alias names one entry: registering a name or alias that
+another entry already answers to is an error unless ``replace=True`` (which takes the word away
+from the other entry), so a lookup never depends on what was registered or loaded later.
+Plugins come from the ``recipekit.factories`` entry-point group (``load_entry_points``): a
+``callable(registry)``, or a module whose ``@factory``-decorated functions are registered into
+the registry that loads it; a plugin never replaces an existing entry.
+
+Extension points beside factories, each a small named record: ``Codec`` (domain spellings of
+values, e.g. ``num_bits: e4m3``), ``Reader`` (a foreign document format, e.g. ModelOpt
+``$import`` files), ``on_resolved`` hooks (run on every resolved document).
 
 Reads are plain dict lookups (safe from many threads); writes take a lock.
 """
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import itertools
 import threading
 import types
@@ -37,6 +44,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 ENTRY_POINT_GROUP = "recipekit.factories"
 DEFAULT_NAMESPACE = "user"
+#: the attribute ``@factory`` leaves on a function: ``{"name", "namespace", "aliases"}``
+SPEC_ATTRIBUTE = "__recipekit_factory__"
 _ids = itertools.count()
 
 
@@ -132,10 +141,20 @@ class Codec(NamedTuple):
     encode: Callable[[object, Any], Any]
 
 
+class Reader(NamedTuple):
+    """A foreign document format. ``claims(text)`` says whether a document's text is one;
+    ``read(text, file=path-or-None, base_dir=dir-or-None, registry=registry)`` returns its plain
+    data (``file`` is set when the text was read from that file)."""
+
+    name: str
+    claims: Callable[[str], bool]
+    read: Callable[..., Any]
+
+
 class Registry:
     """Factories by namespace and name. Pass one to ``resolve``; see the module docstring."""
 
-    def __init__(self, *, builtins: bool = False) -> None:
+    def __init__(self, *, setup: Callable[[Registry], None] | None = None) -> None:
         self._prefix = ("recipekit", f"r{next(_ids)}")
         self._spaces: set[str] = set()
         self._catalogues: dict[str, Any] = {}
@@ -143,11 +162,12 @@ class Registry:
         self._by_name: dict[str, list[Entry]] = {}
         self._by_alias: dict[str, list[Entry]] = {}
         self._lock = threading.RLock()
-        self._builtins = "pending" if builtins else "none"
+        self._setup = setup  # run once on first use, then None
         self._entry_points_loaded = False
         self._found: dict[str, Entry] = {}  # successful lookups; cleared by every registration
         self._hooks: list[Callable[[Any], Any]] = []
         self._codecs: list[Codec] = []
+        self._readers: list[Reader] = []
 
     # ------------------------------------------------------------------ hooks and codecs
     def on_resolved(self, hook: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -160,7 +180,7 @@ class Registry:
 
     @property
     def hooks(self) -> tuple[Callable[[Any], Any], ...]:
-        self._ensure_builtins()
+        self._ensure_setup()
         return tuple(self._hooks)
 
     def add_codec(self, codec: Codec) -> Codec:
@@ -172,8 +192,19 @@ class Registry:
 
     @property
     def codecs(self) -> tuple[Codec, ...]:
-        self._ensure_builtins()
+        self._ensure_setup()
         return tuple(self._codecs)
+
+    def add_reader(self, reader: Reader) -> Reader:
+        """Register a ``Reader`` for a foreign document format (replaces one of the same name)."""
+        with self._lock:
+            self._readers = [r for r in self._readers if r.name != reader.name] + [reader]
+        return reader
+
+    @property
+    def readers(self) -> tuple[Reader, ...]:
+        self._ensure_setup()
+        return tuple(self._readers)
 
     # ------------------------------------------------------------------ registration
     @overload
@@ -196,7 +227,10 @@ class Registry:
         """Decorator: register ``func`` (bare ``@reg.factory`` or ``@reg.factory(name=...)``)."""
 
         def decorate(fn: F) -> F:
-            self.register(fn, name=name, namespace=namespace, aliases=aliases, replace=replace)
+            entry = self.register(
+                fn, name=name, namespace=namespace, aliases=aliases, replace=replace
+            )
+            tag(fn, entry.name, entry.namespace, entry.aliases)
             return fn
 
         return decorate(func) if func is not None else decorate
@@ -222,17 +256,35 @@ class Registry:
                     expected="a non-empty string without ':' or surrounding spaces",
                 )
         with self._lock:
-            self._ensure_builtins()
+            self._ensure_setup()
             key = (namespace, name)
             old = self._entries.get(key)
+            aliases = tuple(dict.fromkeys(a for a in aliases if a != name))
+            clashes = [
+                (word, other)
+                for word in (name, *aliases)
+                for other in self._by_name.get(word, []) + self._by_alias.get(word, [])
+                if other is not old and not _may_share(word, name, origin, other)
+            ]
             if old is not None and not replace:
                 raise RegistrationError(
                     f"factory {namespace}:{name} is already registered (by {old.source})",
                     hint="pass replace=True to replace it on purpose",
                 )
+            if clashes and not replace:
+                word, other = clashes[0]
+                raise RegistrationError(
+                    f"cannot register {namespace}:{name}: {word!r} already names "
+                    f"{other.qualified} (defined at {other.source})",
+                    hint="pick another name, or pass replace=True to take the name over on purpose",
+                )
             if old is not None:
                 self._unindex(old)
-            entry = Entry(name, namespace, func, tuple(a for a in aliases if a != name), origin)
+            for word, other in clashes:  # replace=True: the word now means the new entry
+                for index in (self._by_name, self._by_alias):
+                    if other in index.get(word, []):
+                        index[word].remove(other)
+            entry = Entry(name, namespace, func, aliases, origin)
             self._spaces.add(namespace)
             view = self._catalogues.get(namespace)
             if view is not None:
@@ -245,9 +297,10 @@ class Registry:
             return entry
 
     def _unindex(self, entry: Entry) -> None:
-        self._by_name[entry.name].remove(entry)
-        for alias in entry.aliases:
-            self._by_alias[alias].remove(entry)
+        for index, words in ((self._by_name, (entry.name,)), (self._by_alias, entry.aliases)):
+            for word in words:
+                if entry in index.get(word, []):
+                    index[word].remove(entry)
 
     # ------------------------------------------------------------------ lookup
     def get(self, ref: str) -> Entry:
@@ -260,14 +313,13 @@ class Registry:
         return entry
 
     def _get(self, ref: str) -> Entry:
-        self._ensure_builtins()
+        self._ensure_setup()
         namespace, _, name = ref.rpartition(":") if ":" in ref else ("", "", ref)
         if namespace:
-            found = [
-                e
-                for e in self._by_name.get(name, []) + self._by_alias.get(name, [])
-                if e.namespace == namespace
-            ]
+            hit = self._entries.get((namespace, name))
+            if hit is not None:
+                return hit
+            found = [e for e in self._by_alias.get(name, []) if e.namespace == namespace]
             if found:
                 return found[0]
             pool = [e.name for e in self._entries.values() if e.namespace == namespace]
@@ -277,16 +329,15 @@ class Registry:
                 suggestions=closest(name, pool),
                 choices=sorted(self._spaces) if not pool else (),
             )
-        for index in (self._by_name, self._by_alias):
-            found = index.get(name)
-            if found:
-                if len(found) > 1:
-                    raise AmbiguousFactoryError(
-                        f"factory name {name!r} is ambiguous",
-                        expected="a qualified name namespace:name",
-                        choices=sorted(e.qualified for e in found),
-                    )
-                return found[0]
+        found = self._by_name.get(name, []) + self._by_alias.get(name, [])
+        if len(found) > 1:
+            raise AmbiguousFactoryError(
+                f"factory name {name!r} is ambiguous",
+                expected="a qualified name namespace:name",
+                choices=sorted(e.qualified for e in found),
+            )
+        if found:
+            return found[0]
         if not self._entry_points_loaded and self._load_entry_points_quietly():
             return self._get(ref)
         raise UnknownFactoryError(
@@ -306,7 +357,7 @@ class Registry:
 
     def names(self) -> list[str]:
         """Every name and alias, for did-you-mean."""
-        self._ensure_builtins()
+        self._ensure_setup()
         return sorted(
             {n for n, es in self._by_name.items() if es}
             | {a for a, es in self._by_alias.items() if es}
@@ -314,7 +365,7 @@ class Registry:
 
     def entries(self, namespace: str | None = None) -> list[Entry]:
         """All entries (of one namespace), sorted by namespace and name."""
-        self._ensure_builtins()
+        self._ensure_setup()
         found = [e for e in self._entries.values() if namespace in (None, e.namespace)]
         return sorted(found, key=lambda e: (e.namespace, e.name))
 
@@ -322,7 +373,7 @@ class Registry:
         """This namespace as a ``catalogue.Registry`` (live: later registrations appear too)."""
         import catalogue
 
-        self._ensure_builtins()
+        self._ensure_setup()
         with self._lock:
             view = self._catalogues.get(namespace)
             if view is None:
@@ -334,32 +385,41 @@ class Registry:
             return view
 
     def namespaces(self) -> list[str]:
-        self._ensure_builtins()
+        self._ensure_setup()
         return sorted(self._spaces)
 
     def find(self, func: Callable[..., Any]) -> Entry | None:
         """The entry a function is registered under (first one), if any."""
-        self._ensure_builtins()
+        self._ensure_setup()
         for entry in self._entries.values():
             if entry.func is func:
                 return entry
         return None
 
-    # ------------------------------------------------------------------ plugins & built-ins
+    # ------------------------------------------------------------------ plugins & set-up
     def load_entry_points(self, group: str = ENTRY_POINT_GROUP) -> list[str]:
-        """Import every plugin of ``group``; each plugin's object is a module (its import registers
-        factories through ``recipekit.factory``) or a ``callable(registry)``. Returns plugin names."""
+        """Load every plugin of ``group`` into this registry; returns the plugin names. A plugin
+        object is a ``callable(registry)`` or a module: the functions it defines with
+        ``@recipekit.factory`` (or any ``@Registry.factory``) are registered here too."""
         from importlib.metadata import entry_points
 
         loaded = []
         with self._lock:
             self._entry_points_loaded = True
             for ep in entry_points(group=group):
-                obj = ep.load()
-                if callable(obj) and not isinstance(obj, types.ModuleType):
-                    obj(_PluginView(self, f"plugin:{ep.name}"))
+                self.load_plugin(ep.load(), f"plugin:{ep.name}")
                 loaded.append(ep.name)
         return loaded
+
+    def load_plugin(self, plugin: Any, origin: str) -> None:
+        """Register what ``plugin`` (a module or a ``callable(registry)``) provides. Nothing a
+        plugin registers may take a name or alias that already means something."""
+        view = _PluginView(self, origin)
+        if isinstance(plugin, types.ModuleType):
+            for func in tagged(plugin):
+                view.register(func, **getattr(func, SPEC_ATTRIBUTE))
+        elif callable(plugin):
+            plugin(view)
 
     def _load_entry_points_quietly(self) -> bool:
         try:
@@ -368,23 +428,46 @@ class Registry:
             warnings.warn(f"recipekit: loading plugins failed: {exc}", stacklevel=3)
             return False
 
-    def _ensure_builtins(self) -> None:
-        if self._builtins != "pending":
+    def _ensure_setup(self) -> None:
+        if self._setup is None:
             return
-        with self._lock:
-            if self._builtins != "pending":
-                return
-            self._builtins = "loading"
-            try:
-                from recipekit.factories import install
+        with self._lock:  # other threads wait here until set-up is done
+            setup, self._setup = self._setup, None
+            if setup is not None:
+                try:
+                    setup(self)
+                except BaseException:
+                    self._setup = setup
+                    raise
 
-                install(self)
-            finally:
-                self._builtins = "loaded"
+
+def _may_share(word: str, name: str, origin: str, other: Entry) -> bool:
+    """Two local registrations may use the same *name* in different namespaces (the bare name
+    is then ambiguous until qualified); every other shared word is a clash: an alias that is
+    also a name would silently win or lose, and a plugin must never change what a name meant."""
+    return word == name == other.name and origin == other.origin == "local"
+
+
+def tag(func: Any, name: str, namespace: str, aliases: Iterable[str] = ()) -> None:
+    """Leave the registration spec on ``func`` so another registry can replay it."""
+    spec = {"name": name, "namespace": namespace, "aliases": tuple(aliases)}
+    with contextlib.suppress(AttributeError, TypeError):  # builtins cannot carry attributes
+        setattr(func, SPEC_ATTRIBUTE, spec)
+
+
+def tagged(module: types.ModuleType) -> list[Any]:
+    """The functions ``module`` itself defines that carry a registration spec, in order."""
+    return [
+        obj
+        for obj in vars(module).values()
+        if callable(obj)
+        and isinstance(getattr(obj, SPEC_ATTRIBUTE, None), dict)
+        and getattr(obj, "__module__", None) == module.__name__
+    ]
 
 
 class _PluginView:
-    """What a plugin callable receives: ``register``/``factory`` that never shadow local entries."""
+    """What a plugin callable receives: ``register``/``factory`` that never shadow an entry."""
 
     def __init__(self, registry: Registry, origin: str) -> None:
         self._registry, self._origin = registry, origin
@@ -398,10 +481,14 @@ class _PluginView:
         aliases: Iterable[str] = (),
     ) -> Entry | None:
         key = (namespace, name or func.__name__)
-        if key in self._registry._entries:
+        old = self._registry._entries.get(key)
+        if old is not None and old.func is func:
+            return old  # the same module loaded twice: nothing new
+        if old is not None:
             warnings.warn(
                 f"recipekit: {self._origin} tried to register {key[0]}:{key[1]}, which is already "
-                "registered locally; the local factory is kept",
+                f"registered {'locally' if old.origin == 'local' else 'by ' + old.origin}; "
+                "the existing factory is kept",
                 stacklevel=2,
             )
             return None
@@ -415,24 +502,3 @@ class _PluginView:
             return fn
 
         return decorate(func) if func is not None else decorate
-
-
-_default: Registry | None = None
-_default_lock = threading.Lock()
-
-
-def default_registry() -> Registry:
-    """The process-wide convenience registry (built-ins included, loaded on first use)."""
-    global _default
-    if _default is None:
-        with _default_lock:
-            if _default is None:
-                _default = Registry(builtins=True)
-    return _default
-
-
-@functools.wraps(Registry.factory)
-def factory(func=None, /, **kwargs):
-    """``@recipekit.factory`` / ``@recipekit.factory(name=..., namespace=..., aliases=...)``:
-    register into the default registry."""
-    return default_registry().factory(func, **kwargs)

@@ -19,16 +19,28 @@ import functools
 import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 import yaml
 
 from . import keys, paths
+from .document import parse_include
 from .errors import BadArgumentError, format_path
 
-FORMS = ("expanded", "annotated", "factory", "nemo-run")
-FORMATS = ("yaml", "json")
+FormName = Literal["expanded", "annotated", "factory", "nemo-run"]
+FormatName = Literal["yaml", "json"]
+FORMATS: tuple[FormatName, ...] = ("yaml", "json")
 Encoder = Callable[[object, Any], Any]
+
+
+def escape(text: str) -> str:
+    """``text`` spelled so that reading it back gives ``text`` again: a backslash before every
+    ``${`` (else an interpolation) and before a leading ``@file.yaml`` (else an include)."""
+    if keys.INTERPOLATION_OPEN in text:
+        text = text.replace(keys.INTERPOLATION_OPEN, keys.ESCAPE + keys.INTERPOLATION_OPEN)
+    if text[:1] in (keys.INCLUDE_PREFIX, keys.ESCAPE) and parse_include(text.lstrip(keys.ESCAPE)):
+        text = keys.ESCAPE + text
+    return text
 
 
 def qualname(obj: Any) -> str:
@@ -45,7 +57,9 @@ def to_plain(
     path: tuple = (),
 ) -> Any:
     """Plain YAML/JSON-ready data; raises ``BadArgumentError`` naming the path of anything else."""
-    if value is None or isinstance(value, (str, bool, int)):
+    if isinstance(value, str):
+        return escape(value) if value[:1] in _SPECIAL or keys.INTERPOLATION_OPEN in value else value
+    if value is None or isinstance(value, (bool, int)):
         return value
     if isinstance(value, float):
         if json_keys and not math.isfinite(value):
@@ -110,6 +124,7 @@ def to_plain(
 
 
 _FunctionTypes = (type(len), type(lambda: None))
+_SPECIAL = (keys.INCLUDE_PREFIX, keys.ESCAPE)
 
 
 def _is_default(f: Any, value: Any) -> bool:
@@ -343,3 +358,93 @@ def _merge_siblings(node: dict, diff: Any) -> dict:
         else:
             node[k] = v
     return node
+
+
+# ------------------------------------------------------------------------------- the forms
+class Form(NamedTuple):
+    """One output form: its ``formats``, what it needs (``"data"``, a ``"resolution"``, or a
+    resolution made with provenance, ``"record"``) and how it writes."""
+
+    name: FormName
+    formats: tuple[FormatName, ...]
+    needs: str
+    help: str
+    write: Callable[[Any, FormatName, Sequence[Encoder]], str]
+
+
+def _expanded(value: Any, format: FormatName, encoders: Sequence[Encoder]) -> str:
+    data = value.data if hasattr(value, "document") else value
+    plain = to_plain(data, encoders=encoders, json_keys=format == "json")
+    return emit_yaml(plain) if format == "yaml" else emit_json(plain)
+
+
+def _factory(res: Any, format: FormatName, encoders: Sequence[Encoder]) -> str:
+    try:
+        folded = fold(res.document.data, res.base, res.data, res.spans)
+    except CannotFold as exc:
+        raise BadArgumentError(
+            f"cannot write the overrides as _factory_ siblings: {exc}",
+            hint="use the expanded form",
+        ) from None
+    return _expanded(folded, format, encoders)
+
+
+def _annotated(res: Any, format: FormatName, encoders: Sequence[Encoder]) -> str:
+    return annotated(to_plain(res.data, encoders=encoders), res.origins)
+
+
+def _nemo(value: Any, format: FormatName, encoders: Sequence[Encoder]) -> str:
+    data = value.data if hasattr(value, "document") else value
+    plain = to_plain(data, encoders=encoders, json_keys=format == "json", nemo=True)
+    return emit_yaml(plain, sort_keys=True) if format == "yaml" else emit_json(plain)
+
+
+FORMS: dict[str, Form] = {
+    form.name: form
+    for form in (
+        Form("expanded", FORMATS, "data", "the resolved data", _expanded),
+        Form(
+            "annotated",
+            ("yaml",),
+            "record",
+            "the resolved data with provenance comments",
+            _annotated,
+        ),
+        Form(
+            "factory",
+            FORMATS,
+            "resolution",
+            "the source in _factory_ form, overrides folded in as siblings",
+            _factory,
+        ),
+        Form("nemo-run", FORMATS, "data", "the _target_ form NeMo-Run's --to-yaml writes", _nemo),
+    )
+}
+
+
+def dump(
+    value: Any,
+    form: FormName = "expanded",
+    format: FormatName = "yaml",
+    *,
+    codecs: Sequence[Any] = (),
+    encode: bool = True,
+) -> str:
+    """``value`` (data, or a ``Resolution``) as text in ``form`` and ``format``. ``codecs``
+    encode domain values for YAML (JSON is for machines: tuples are lists, like ModelOpt's
+    goldens)."""
+    spec = FORMS.get(form)
+    if spec is None:
+        raise BadArgumentError(f"unknown form {form!r}", expected="one of " + ", ".join(FORMS))
+    if format not in spec.formats:
+        raise BadArgumentError(
+            f"the {form} form is not written as {format!r}",
+            expected="one of " + ", ".join(spec.formats),
+        )
+    resolution = value if hasattr(value, "document") else None
+    if spec.needs != "data" and resolution is None:
+        raise BadArgumentError(f"the {form} form needs a Resolution (use resolve_full)")
+    if spec.needs == "record" and resolution.origins is None:
+        raise BadArgumentError(f"the {form} form needs a Resolution made with record=True")
+    encoders = tuple(c.encode for c in codecs) if encode and format == "yaml" else ()
+    return spec.write(value, format, encoders)

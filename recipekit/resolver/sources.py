@@ -1,0 +1,123 @@
+"""What a source is, decided in one place for the API and the command line, and pass 1 — *load*.
+
+``classify(source)`` sorts any input into one kind:
+
+=========  ==============================================================================
+document   a ``Document`` (already loaded)
+file       an ``os.PathLike``, or a one-line string ending in ``.yaml``/``.yml``/``.json``
+name       a one-line string in call grammar: ``NAME`` or ``NAME(args)``, NAME starting with a
+           letter or ``_`` and made of letters, digits and ``_ . / - :``
+text       any other string: YAML text (everything ``dump`` writes ends in a newline, so it
+           always reads back as text, never as a name)
+data       anything else: plain Python data
+=========  ==============================================================================
+
+A name is never read as YAML: an unknown one is an ``UnknownFactoryError`` with did-you-mean,
+and a malformed call a call-syntax error. ``load`` turns each kind into a ``Document``; a file or
+text that one of the registry's ``Reader``s claims (ModelOpt ``$import`` documents) is read by
+that reader, everything else by the YAML loader (``document.Loader``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any, NamedTuple
+
+from . import caches, keys
+from .callsyntax import parse_call
+from .document import Document, Loader, read_text
+from .errors import SourceError, UnknownFactoryError
+from .registry import Registry
+
+_NAME = re.compile(r"[A-Za-z_][\w./:-]*(\(.*)?", re.S)
+_READERS = caches.table("sources.reader", limit=512)
+
+
+class Source(NamedTuple):
+    kind: str  # "document" | "file" | "name" | "text" | "data"
+    value: Any
+
+
+def classify(source: Any) -> Source:
+    """The kind of ``source`` (see the module docstring)."""
+    if isinstance(source, Document):
+        return Source("document", source)
+    if isinstance(source, os.PathLike):
+        return Source("file", os.fspath(source))
+    if isinstance(source, str):
+        if "\n" not in source:
+            text = source.strip()
+            if text.lower().endswith(keys.INCLUDE_SUFFIXES):
+                return Source("file", text)
+            if _NAME.fullmatch(text):
+                return Source("name", text)
+        return Source("text", source)
+    if isinstance(source, (bytes, bytearray)):
+        raise SourceError(
+            "a source must be text, not bytes",
+            expected="a registered name, a YAML path, YAML text or plain data",
+            hint="decode it first: source.decode('utf-8')",
+        )
+    return Source("data", source)
+
+
+def load(source: Any, registry: Registry, *, base_dir: str | None = None) -> Document:
+    """Pass 1: any source as a ``Document`` (includes expanded, codecs decoded)."""
+    kind, value = classify(source)
+    loader = Loader(tuple(c.decode for c in registry.codecs))
+    if kind == "document":
+        return value
+    if kind == "data":
+        return loader.from_data(value, base_dir=base_dir)
+    if kind == "name":
+        _known(value, registry)
+        return loader.from_data({keys.FACTORY: value}, base_dir=base_dir)
+    if kind == "file":
+        return _file(value, loader, registry)
+    reader = _reader(value, registry)
+    if reader is not None:
+        return Document(reader.read(value, file=None, base_dir=base_dir, registry=registry))
+    return loader.from_text(value, base_dir=base_dir)
+
+
+def _known(text: str, registry: Registry) -> None:
+    """A name source must name a registered factory (did-you-mean otherwise)."""
+    name = parse_call(text).name
+    try:
+        registry.get(name)
+    except UnknownFactoryError as exc:
+        if os.path.isfile(text):
+            exc.hint = (
+                f"a file {text!r} exists: files are read when their name ends in .yaml, .yml or "
+                ".json, or when given as a pathlib.Path"
+            )
+        raise
+
+
+def _file(path: str, loader: Loader, registry: Registry) -> Document:
+    if not os.path.isfile(path):
+        raise SourceError(
+            f"no such file: {path}", expected="a YAML file, a registered name, or YAML text"
+        )
+    if registry.readers:
+        text, stamp = read_text(path)
+        reader = _reader(text, registry, stamp)
+        if reader is not None:
+            data = reader.read(text, file=path, base_dir=None, registry=registry)
+            return Document(data, path, [], [os.path.abspath(path)])
+    return loader.from_file(path)
+
+
+def _reader(text: str, registry: Registry, stamp: tuple | None = None) -> Any:
+    """The registry's reader that claims ``text`` (remembered per file stamp), or None."""
+    readers = registry.readers
+    key = (stamp, tuple(r.name for r in readers)) if stamp is not None else None
+    if key is not None and key in _READERS:
+        name = _READERS.get(key)
+        return next((r for r in readers if r.name == name), None)
+    found = None
+    found = next((r for r in readers if r.claims(text)), None)
+    if key is not None:
+        _READERS.put(key, found.name if found else None)
+    return found
