@@ -143,5 +143,5 @@ def test_registered_dotted_target_needs_no_import(reg: recipekit.Registry) -> No
 
 def test_siblings_on_an_unannotated_list_result_fail_at_build(reg: recipekit.Registry) -> None:
     reg.register(lambda: [1, 2], name="untyped_list")
-    with pytest.raises(BadFieldError, match="returned a list"):
+    with pytest.raises(BadFieldError, match="returns a list"):
         recipekit.resolve("p: {_factory_: untyped_list, x: 1}", registry=reg)

@@ -65,7 +65,7 @@ from typing import Any
 import yaml
 
 from recipekit.factories.codecs import EXMY_KEYS, EXMY_PATTERN, decode_exmy
-from recipekit.resolver import caches, yamlio
+from recipekit.resolver import caches, merge, yamlio
 from recipekit.resolver.build import fresh
 from recipekit.resolver.errors import (
     CallError,
@@ -84,7 +84,7 @@ from recipekit.resolver.keys import (
     INTERPOLATION_OPEN,
     RESERVED,
 )
-from recipekit.resolver.serialize import same
+from recipekit.resolver.merge import same
 
 __all__ = [
     "ConvertError",
@@ -691,7 +691,7 @@ class _Converter:
             for imp in rest:
                 siblings.update(self.literal(imp.data, path))
             siblings.update(inline)
-            if all(_override_keeps(base.data.get(k, _MISSING), final[k]) for k in siblings):
+            if all(merge.keeps(base.data.get(k), final[k]) for k in siblings):
                 return (
                     {FACTORY: base.alias, **siblings} if siblings else _Flow({FACTORY: base.alias})
                 )
@@ -764,22 +764,6 @@ def _special_string(text: str) -> bool:
         target = text[len(INCLUDE_PREFIX) :].split(":", 1)[0]
         return target.endswith(INCLUDE_SUFFIXES)
     return False
-
-
-def _override_keeps(base: Any, final: Any) -> bool:
-    """Does a recipekit sibling override (recursive mapping merge) give ``final`` exactly?"""
-    if base is _MISSING or not (isinstance(base, dict) and isinstance(final, dict)):
-        return True
-    return same(_deep_merge(base, final), final)
-
-
-def _deep_merge(base: dict, over: dict) -> dict:
-    out = dict(base)
-    for k, v in over.items():
-        out[k] = (
-            _deep_merge(out[k], v) if isinstance(out.get(k), dict) and isinstance(v, dict) else v
-        )
-    return out
 
 
 def _leading_comments(file: Path) -> list[str]:

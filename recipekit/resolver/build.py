@@ -20,10 +20,10 @@ from __future__ import annotations
 import functools
 from typing import Any, NamedTuple
 
-from . import keys, nodes, paths
+from . import keys, merge, nodes
 from .callsyntax import Call, Ref, parse_call_scalar
 from .document import Document
-from .errors import BadArgumentError, BadFieldError, CallError, Mark, RecipekitError, closest
+from .errors import BadArgumentError, CallError, Mark, RecipekitError, closest
 from .registry import Registry
 
 
@@ -195,88 +195,14 @@ class Builder:
     def override(
         self, result: Any, sibs: dict, node: dict, call: Call, path: tuple, at: tuple
     ) -> Any:
-        """Apply sibling keys to a factory result (NeMo-Run: they are field overrides)."""
-        if isinstance(result, dict):
-            return self.merge(result, sibs, node, path, at, "sibling")
-        if paths.is_record(result):
-            return self.replace_fields(result, sibs, node, path, at, call)
-        kind = type(result).__name__
-        first = next(iter(sibs))
-        raise BadFieldError(
-            f"{call.name} returned a {kind}; sibling key {first!r} can only override fields of a mapping or dataclass result",
-            path=(*path, first),
-            mark=self.doc.where(node, first),
-            hint='pass arguments with call syntax instead: _factory_: "name(arg=...)"',
+        """Apply sibling keys to a factory result by the sibling rule (``merge``)."""
+        return merge.apply(
+            result,
+            sibs,
+            _Sink(self, node, path, at),
+            name=call.name,
+            params=_param_names(call, self.registry),
         )
-
-    def merge(
-        self, target: dict, updates: dict, source: dict, path: tuple, at: tuple, kind: str
-    ) -> dict:
-        for k, v in updates.items():
-            current = target.get(k)
-            if (
-                isinstance(v, dict)
-                and not nodes.is_node(v)
-                and (isinstance(current, dict) or paths.is_record(current))
-            ):
-                if isinstance(current, dict):
-                    target[k] = self.merge(current, v, v, (*path, k), (*at, k), kind)
-                else:
-                    target[k] = self.replace_fields(current, v, v, (*path, k), (*at, k), None)
-            else:
-                target[k] = self.build(v, (*path, k), (*at, k))
-                if self.origins is not None and not nodes.is_node(v):
-                    self._clear((*at, k))
-                    self.origins[(*at, k)] = Origin(kind, f"key {k!r}", self.doc.where(source, k))
-        return target
-
-    def _clear(self, prefix: tuple) -> None:
-        assert self.origins is not None
-        for key in [k for k in self.origins if k[: len(prefix)] == prefix]:
-            del self.origins[key]
-
-    def replace_fields(
-        self, obj: Any, updates: dict, source: dict, path: tuple, at: tuple, call: Call | None
-    ) -> Any:
-        fields = {f.name: f for f in paths.fields(obj)}
-        changes: dict[str, Any] = {}
-        for k, v in updates.items():
-            if k not in fields:
-                params = _param_names(call, self.registry) if call else []
-                hint = None
-                if call is not None and k in params:
-                    hint = f'{k!r} is an argument of {call.name}, not a field of its result: write _factory_: "{call.name}({k}=...)"'
-                raise BadFieldError(
-                    f"{k!r} is not a field of {type(obj).__name__}",
-                    path=(*path, k),
-                    mark=self.doc.where(source, k),
-                    expected=f"one of the fields: {', '.join(fields)}",
-                    suggestions=closest(str(k), list(fields)),
-                    hint=hint,
-                )
-            current = getattr(obj, k)
-            if isinstance(v, dict) and not nodes.is_node(v) and isinstance(current, dict):
-                changes[k] = self.merge(fresh(current), v, v, (*path, k), (*at, k), "sibling")
-            elif isinstance(v, dict) and not nodes.is_node(v) and paths.is_record(current):
-                changes[k] = self.replace_fields(current, v, v, (*path, k), (*at, k), None)
-            else:
-                changes[k] = self.build(v, (*path, k), (*at, k))
-                if self.origins is not None:
-                    self.origins[(*at, k)] = Origin(
-                        "sibling", f"field {k!r}", self.doc.where(source, k)
-                    )
-        init = {k: v for k, v in changes.items() if fields[k].init}
-        try:
-            new = paths.dataclasses_module().replace(obj, **init) if init else obj
-        except Exception as exc:
-            raise CallError(
-                f"setting {', '.join(init)} on {type(obj).__name__} failed: {type(exc).__name__}: {exc}",
-                path=path,
-            ) from exc
-        for k, v in changes.items():
-            if not fields[k].init:
-                object.__setattr__(new, k, v)
-        return new
 
     # ---------------------------------------------------------------- target nodes
     def target(self, node: dict, path: tuple, at: tuple) -> Any:
@@ -311,6 +237,29 @@ class Builder:
             raise CallError(
                 f"{name}(...) raised {type(exc).__name__}: {exc}", path=where, mark=mark
             ) from exc
+
+
+class _Sink(merge.Sink):
+    """The build pass's side of the sibling rule: replacing values are built, and provenance
+    recorded, at the right document and result paths."""
+
+    def __init__(self, builder: Builder, node: dict, path: tuple, at: tuple) -> None:
+        self.b, self.node, self.path, self.at = builder, node, path, at
+
+    def build(self, value: Any, rel: tuple) -> Any:
+        return self.b.build(value, (*self.path, *rel), (*self.at, *rel))
+
+    def note(self, rel: tuple, source: dict, key: Any, what: str) -> None:
+        origins = self.b.origins
+        if origins is None:
+            return
+        prefix = (*self.at, *rel)
+        for old in [k for k in origins if k[: len(prefix)] == prefix]:
+            del origins[old]
+        origins[prefix] = Origin("sibling", what, self.b.doc.where(source, key))
+
+    def where(self, rel: tuple, source: dict, key: Any) -> tuple[tuple, Mark | None]:
+        return (*self.path, *rel), self.b.doc.where(source, key) if key is not None else None
 
 
 def _param_names(call: Call, registry: Registry) -> list[str]:

@@ -14,10 +14,10 @@ import types
 import typing
 from typing import Any
 
-from . import caches, keys, nodes, paths
+from . import caches, keys, merge, nodes, paths
 from .callsyntax import Call, Ref, parse_call_scalar
 from .document import Document
-from .errors import BadArgumentError, BadFieldError, RecipekitError, closest
+from .errors import BadArgumentError, RecipekitError, closest
 from .registry import Registry
 
 
@@ -109,39 +109,24 @@ def _reserved_mix(node: dict, path: tuple, doc: Document, out: list) -> None:
 def _check_siblings(
     node: dict, path: tuple, doc: Document, call: Call, func: Any, entry: Any, out: list
 ) -> None:
-    """Sibling keys need a result with fields: a dataclass's, or a mapping's (unknown until the
-    call, so not checked); a list result has none."""
-    if _returns_sequence(entry):
-        first = next(iter(nodes.siblings(node)), None)
-        if first is not None:
-            out.append(
-                BadFieldError(
-                    f"{call.name} returns a list; sibling key {first!r} has no field to override",
-                    path=(*path, first),
-                    mark=doc.where(node, first),
-                    hint="pass arguments with call syntax, or override the spliced items after resolving",
-                )
-            )
+    """Sibling keys need a result with fields (the sibling rule, ``merge``): a dataclass's, or
+    a mapping's (unknown until the call, so not checked); a list result has none."""
+    sibs = nodes.siblings(node)
+    if _returns_sequence(entry) and sibs:
+        first = next(iter(sibs))
+        out.append(
+            merge.no_fields(call.name, "list", first, (*path, first), doc.where(node, first))
+        )
         return
     fields = _result_fields(entry)
     if fields is None:
         return
     params = _params(func)
-    for sib in nodes.siblings(node):
+    owner = f"the result of {call.name}"
+    for sib in sibs:
         if sib not in fields:
-            hint = None
-            if sib in params:
-                hint = f'{sib!r} is an argument of {call.name}, not a field of its result: write _factory_: "{call.name}({sib}=...)"'
-            out.append(
-                BadFieldError(
-                    f"{sib!r} is not a field of the result of {call.name}",
-                    path=(*path, sib),
-                    mark=doc.where(node, sib),
-                    expected=f"one of the fields: {', '.join(fields)}",
-                    suggestions=closest(str(sib), fields),
-                    hint=hint,
-                )
-            )
+            where, mark = (*path, sib), doc.where(node, sib)
+            out.append(merge.unknown_field(sib, owner, fields, where, mark, call.name, params))
 
 
 def _check_target(

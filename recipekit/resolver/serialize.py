@@ -23,9 +23,10 @@ from typing import Any, Literal, NamedTuple
 
 import yaml
 
-from . import keys, paths
+from . import keys, merge, paths
 from .document import parse_include
-from .errors import BadArgumentError, format_path
+from .errors import BadArgumentError
+from .merge import CannotFold, same
 
 FormName = Literal["expanded", "annotated", "factory", "nemo-run"]
 FormatName = Literal["yaml", "json"]
@@ -130,17 +131,13 @@ _SPECIAL = (keys.INCLUDE_PREFIX, keys.ESCAPE)
 def _is_default(f: Any, value: Any) -> bool:
     missing = paths.dataclasses_module().MISSING
     if f.default is not missing:
-        return _same(value, f.default)
+        return same(value, f.default)
     if f.default_factory is not missing:
         try:
-            return _same(value, f.default_factory())
+            return same(value, f.default_factory())
         except Exception:
             return False
     return False
-
-
-def _same(a: Any, b: Any) -> bool:
-    return type(a) is type(b) and a == b
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
@@ -258,45 +255,6 @@ def _same_file(origin: Any, inherited: Any) -> bool:
 
 
 # ------------------------------------------------------------------------------- factory form
-class CannotFold(Exception):
-    """Raised inside ``fold`` when a change cannot be written as sibling keys."""
-
-
-def same(a: Any, b: Any) -> bool:
-    """Type-strict equality (``True`` is not ``1``, ``1`` is not ``1.0``, tuples are not lists)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    if isinstance(a, float) and math.isnan(a) and math.isnan(b):
-        return True
-    return a == b
-
-
-def _fields(obj: Any) -> dict | None:
-    if paths.is_record(obj):
-        return {f.name: getattr(obj, f.name) for f in paths.fields(obj)}
-    return None
-
-
-def _diff(base: Any, final: Any, path: tuple) -> Any:
-    """Sibling keys that turn ``base`` into ``final`` (mappings merge, the rest replaces)."""
-    if type(base) is type(final) and _fields(base) is not None:
-        base, final = _fields(base), _fields(final)
-    if isinstance(base, dict) and isinstance(final, dict):
-        gone = [k for k in base if k not in final]
-        if gone:
-            raise CannotFold(f"key {gone[0]!r} was deleted at {format_path(path)}")
-        return {
-            k: (_diff(base[k], v, (*path, k)) if k in base else v)
-            for k, v in final.items()
-            if k not in base or not same(base[k], v)
-        }
-    return final
-
-
 def fold(
     document: Any,
     base: Any,
@@ -314,7 +272,7 @@ def fold(
     if same(base, final):
         return document
     if isinstance(document, dict) and keys.FACTORY in document:
-        return _merge_siblings(dict(document), _diff(base, final, path))
+        return merge.add_siblings(document, merge.diff(base, final, path))
     if (
         isinstance(document, dict)
         and keys.TARGET not in document
@@ -349,15 +307,6 @@ def fold(
             start += length
         return items
     return final
-
-
-def _merge_siblings(node: dict, diff: Any) -> dict:
-    for k, v in diff.items():
-        if isinstance(v, dict) and isinstance(node.get(k), dict) and keys.TARGET not in node[k]:
-            node[k] = _merge_siblings(dict(node[k]), v)
-        else:
-            node[k] = v
-    return node
 
 
 # ------------------------------------------------------------------------------- the forms
