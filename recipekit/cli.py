@@ -315,6 +315,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _explain(args: argparse.Namespace) -> int:
     from recipekit.api import explain, resolve_full
+    from recipekit.resolver import paths
     from recipekit.resolver.errors import format_path
     from recipekit.resolver.serialize import scalar_text, to_plain
 
@@ -322,9 +323,7 @@ def _explain(args: argparse.Namespace) -> int:
         _target(args.target), args.overrides, allow_imports=_allow(args), record=True
     )
     path, origin = explain(res, args.path)
-    node = res.data
-    for key in path:
-        node = getattr(node, key) if not isinstance(node, (dict, list)) else node[key]
+    node = paths.at(res.data, path)
     encoders = [c.encode for c in res.registry.codecs] if res.registry else []
     for encode in encoders:
         node = encode(path[-1] if path else None, node)

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from recipekit import resolve
 from recipekit.interop.modelopt_imports import (
     ConvertError,
     ModelOptImportError,
@@ -76,14 +77,6 @@ def _need_peers(rel: str) -> tuple[Path, dict[str, Any]]:
     return ROOT / rel, golden
 
 
-def _resolve() -> Any:
-    try:
-        from recipekit import resolve
-    except (ImportError, AttributeError):
-        pytest.skip("recipekit.resolve is not available yet")
-    return resolve
-
-
 def _same_as_golden(data: Any, golden: dict[str, Any]) -> None:
     problem = mismatch(data, golden["resolved_pre_validation"], golden_annotations(golden))
     assert problem is None, problem
@@ -116,7 +109,6 @@ def test_load_matches_golden(rel: str) -> None:
 @pytest.mark.parametrize("rel", _files())
 def test_convert_resolves_to_golden(rel: str, file_registry: Registry) -> None:
     file, golden = _need_peers(rel)
-    resolve = _resolve()
     text = convert(file, registry=file_registry)
     assert not is_modelopt_document(text)
     _same_as_golden(resolve(text, registry=file_registry), golden)
@@ -124,8 +116,8 @@ def test_convert_resolves_to_golden(rel: str, file_registry: Registry) -> None:
 
 @pytest.mark.modelopt
 def test_convert_with_exmy_codec_writes_strings(tmp_path: Path) -> None:
-    codecs = pytest.importorskip("recipekit.factories.codecs")
-    resolve = _resolve()
+    from recipekit.factories import codecs
+
     _need_peers("configs/numerics/fp8.yaml")
     registry = Registry()
     register_modelopt_files(ROOT, registry)
@@ -144,10 +136,8 @@ def test_convert_with_default_registry() -> None:
     """The real set-up: recipekit's factory library provides the aliases (and the ExMy codec)."""
     import recipekit
 
-    resolve = _resolve()
     _need_peers("configs/numerics/fp8.yaml")
-    if "configs/numerics/fp8" not in recipekit.registry:
-        pytest.skip("recipekit.factories does not register the ModelOpt aliases yet")
+    assert "configs/numerics/fp8" in recipekit.registry
     failures = []
     for rel in _files():
         file, golden = _need_peers(rel)
@@ -162,7 +152,6 @@ def test_convert_with_default_registry() -> None:
 
 @pytest.mark.modelopt
 def test_resolve_routes_modelopt_files() -> None:
-    resolve = _resolve()
     file, golden = _need_peers("general/ptq/fp8_default-kv_fp8.yaml")
     _same_as_golden(resolve(file), golden)
 
@@ -514,7 +503,8 @@ def _registry_for(root: Path, *, codec: bool = False) -> Registry:
     registry = Registry()
     register_modelopt_files(root, registry)
     if codec:
-        codecs = pytest.importorskip("recipekit.factories.codecs")
+        from recipekit.factories import codecs
+
         codecs.register(registry)
     return registry
 
@@ -538,7 +528,6 @@ CONVERT_FILES = {
 
 @pytest.mark.parametrize("codec", [False, True], ids=["exmy-helper", "exmy-codec"])
 def test_convert_synthetic(tmp_path: Path, codec: bool) -> None:
-    resolve = _resolve()
     top = write(tmp_path, CONVERT_FILES)
     registry = _registry_for(tmp_path, codec=codec)
     text = convert(top, registry=registry)
@@ -557,7 +546,6 @@ def test_convert_synthetic(tmp_path: Path, codec: bool) -> None:
 
 
 def test_convert_inlines_unregistered_imports(tmp_path: Path) -> None:
-    resolve = _resolve()
     top = write(tmp_path, CONVERT_FILES)
     registry = Registry()
     register_helpers(registry)
@@ -568,7 +556,6 @@ def test_convert_inlines_unregistered_imports(tmp_path: Path) -> None:
 
 
 def test_convert_checks_registered_factories(tmp_path: Path) -> None:
-    resolve = _resolve()
     top = write(tmp_path, CONVERT_FILES)
     registry = _registry_for(tmp_path)
     registry.register(lambda: {"num_bits": 8}, name="num/fp8", namespace="modelopt", replace=True)
@@ -578,10 +565,15 @@ def test_convert_checks_registered_factories(tmp_path: Path) -> None:
     assert exact(resolve(text, registry=registry), load_modelopt(top))
 
 
+def test_convert_refuses_a_reserved_key(tmp_path: Path) -> None:
+    with pytest.raises(ConvertError, match="reserved"):
+        convert(write(tmp_path, {"f.yaml": "_factory_: x\n"}), registry=Registry())
+
+
 @pytest.mark.parametrize(
-    "text",
-    ["a: '${x}'\n", "a: '@other.yaml'\n", "_factory_: x\n"],
+    "text", ["a: '${x}'\n", "a: '@other.yaml'\n", "a: ['\\@x.yaml:b', 'p ${q} r']\n"]
 )
-def test_convert_refuses_what_recipekit_would_reinterpret(tmp_path: Path, text: str) -> None:
-    with pytest.raises(ConvertError):
-        convert(write(tmp_path, {"f.yaml": text}), registry=Registry())
+def test_convert_escapes_what_recipekit_would_reinterpret(tmp_path: Path, text: str) -> None:
+    source = write(tmp_path, {"f.yaml": text})
+    converted = convert(source, registry=Registry())
+    assert exact(resolve(converted, registry=Registry()), load_modelopt(source))

@@ -41,8 +41,6 @@ def test_yaml_is_short_and_composed(path: Path) -> None:
 
 @pytest.mark.parametrize("path", FILES, ids=_name)
 def test_yaml_resolves_to_the_factory(path: Path) -> None:
-    if not hasattr(recipekit, "resolve"):
-        pytest.skip("recipekit.resolve is not available yet")
     data = recipekit.resolve(path)
     expected = default_registry().get(_name(path))()
     assert canonical(data) == canonical(expected)
@@ -51,8 +49,6 @@ def test_yaml_resolves_to_the_factory(path: Path) -> None:
 
 @pytest.mark.parametrize("path", FILES, ids=_name)
 def test_yaml_resolves_to_the_golden(path: Path) -> None:
-    if not hasattr(recipekit, "resolve"):
-        pytest.skip("recipekit.resolve is not available yet")
     golden_file = golden_dir() / (_name(path) + ".json")
     if not golden_file.is_file():
         pytest.skip(f"golden {golden_file} not found")

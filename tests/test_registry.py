@@ -165,3 +165,50 @@ def test_catalogue_view_is_live() -> None:
     assert sorted(view.get_all()) == ["a", "b"]
     assert view.get("b")() == 2
     assert Registry().as_catalogue("ns").get_all() == {}
+
+
+def test_a_name_that_is_another_entrys_alias_is_a_clash() -> None:
+    """Shadowing: a plugin's ``kv_fp8`` in its own namespace would win over (or lose to) the
+    built-in alias ``kv_fp8``, depending on lookup order; it is refused instead."""
+    reg = Registry()
+    reg.register(
+        lambda: "unit", name="configs/ptq/units/kv_fp8", namespace="units", aliases=("kv_fp8",)
+    )
+    with pytest.raises(
+        RegistrationError, match="'kv_fp8' already names units:configs/ptq/units/kv_fp8"
+    ):
+        reg.register(lambda: "mine", name="kv_fp8", namespace="mine")
+    with pytest.raises(RegistrationError):
+        reg.register(lambda: "mine", name="other", namespace="mine", aliases=("kv_fp8",))
+    assert reg.get("kv_fp8")() == "unit"
+    reg.register(lambda: "mine", name="kv_fp8", namespace="mine", replace=True)
+    assert reg.get("kv_fp8")() == "mine"  # taken over on purpose
+    assert reg.get("units:kv_fp8")() == "unit"  # the old entry keeps its qualified names
+    assert reg.get("units:configs/ptq/units/kv_fp8")() == "unit"
+
+
+def test_a_plugin_never_changes_what_a_name_meant() -> None:
+    reg = Registry()
+    reg.register(lambda: "local", name="fp8", namespace="numerics")
+    assert reg.get("fp8")() == "local"
+
+    def plugin(view: object) -> None:
+        view.register(lambda: "plugin", name="fp8", namespace="plugin_ns")  # type: ignore[attr-defined]
+
+    with pytest.raises(RegistrationError, match="already names numerics:fp8"):
+        reg.load_plugin(plugin, "plugin:demo")
+    assert reg.get("fp8")() == "local"
+
+
+def test_set_up_runs_once_before_anything_else() -> None:
+    calls = []
+
+    def setup(registry: Registry) -> None:
+        calls.append(1)
+        registry.register(lambda: "builtin", name="b", namespace="builtins")
+
+    reg = Registry(setup=setup)
+    reg.register(lambda: "user", name="u")
+    assert [e.name for e in reg.entries()] == ["b", "u"] and calls == [1]
+    reg.get("b")
+    assert calls == [1]

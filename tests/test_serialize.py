@@ -16,20 +16,19 @@ from recipekit.resolver.errors import BadArgumentError
 from recipekit.resolver.serialize import same, to_plain
 from tests.conftest import Model
 
-safe_text = st.text(max_size=12).filter(
-    lambda s: (
-        "${" not in s
-        and not s.startswith("@")
-        and s
-        not in ("_factory_", "_target_", "_partial_", "_call_", "_args_", "$import", "imports")
-    )
+#: any text: strings that look like ``${...}`` or ``@file.yaml`` are written escaped by dump
+any_text = st.text(max_size=12)
+#: keys are data unless reserved (a ``_factory_`` key makes a node, by design)
+safe_text = any_text.filter(
+    lambda s: s not in ("_factory_", "_target_", "_partial_", "_call_", "_args_")
 )
 scalars = (
     st.none()
     | st.booleans()
     | st.integers(-(2**40), 2**40)
     | st.floats(allow_nan=False, allow_infinity=False)
-    | safe_text
+    | any_text
+    | st.sampled_from(["${a}", "\\${a}", "@x.yaml", "\\@x.yaml", "@x.yaml:a", "kv_fp8(", "a: b"])
 )
 keys_ = safe_text | st.integers(-5, 5)
 yaml_like = st.recursive(

@@ -65,7 +65,7 @@ from typing import Any
 import yaml
 
 from recipekit.factories.codecs import EXMY_KEYS, EXMY_PATTERN, decode_exmy
-from recipekit.resolver import caches, merge, yamlio
+from recipekit.resolver import caches, merge, paths, yamlio
 from recipekit.resolver.build import fresh
 from recipekit.resolver.errors import (
     CallError,
@@ -79,12 +79,10 @@ from recipekit.resolver.errors import (
 )
 from recipekit.resolver.keys import (
     FACTORY,
-    INCLUDE_PREFIX,
-    INCLUDE_SUFFIXES,
-    INTERPOLATION_OPEN,
     RESERVED,
 )
 from recipekit.resolver.merge import same
+from recipekit.resolver.serialize import escape
 
 __all__ = [
     "ConvertError",
@@ -106,7 +104,6 @@ EXMY_FACTORY = "exmy"
 
 _SCHEMA_COMMENT = re.compile(r"^\s*#\s*modelopt-schema:")
 _CANDIDATE = re.compile(r"^imports\s*:|\$import", re.MULTILINE)
-_MISSING = object()
 
 
 class ModelOptImportError(RecipekitError):
@@ -737,12 +734,8 @@ class _Converter:
                 f"the string {value!r} would be read as an ExMy tuple by the registry's codec",
                 path=path,
             )
-        if isinstance(value, str) and _special_string(value):
-            raise ConvertError(
-                f"the string {value!r} would be read as an include or interpolation by recipekit",
-                path=path,
-                mark=_mark(self.r.raw.name, path),
-            )
+        if isinstance(value, str):
+            return escape(value)  # a literal "${...}" or "@file.yaml" stays literal
         return value
 
 
@@ -754,15 +747,6 @@ def _codec_reads_exmy(registry: Any) -> bool:
                 return True
         except Exception:
             continue
-    return False
-
-
-def _special_string(text: str) -> bool:
-    if INTERPOLATION_OPEN in text:
-        return True
-    if text.startswith(INCLUDE_PREFIX):
-        target = text[len(INCLUDE_PREFIX) :].split(":", 1)[0]
-        return target.endswith(INCLUDE_SUFFIXES)
     return False
 
 
@@ -810,11 +794,9 @@ def _mark(name: str, path: Sequence[Any]) -> Mark | None:
     except (OSError, UnicodeDecodeError, RecipekitError):
         return None
     for doc in reversed(docs):  # a merged header + body: the body's keys win
-        node = doc
         try:
-            for step in path[:-1]:
-                node = node[step]
-        except (KeyError, IndexError, TypeError):
+            node = paths.at(doc, path[:-1])
+        except (KeyError, IndexError, TypeError, AttributeError):
             continue
         found = marks.get(node, path[-1]) if path else marks.get(node)
         if found is not None:

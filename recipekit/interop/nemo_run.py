@@ -127,8 +127,9 @@ def node(factory: str, **fields: Any) -> Any:
     """``recipekit.resolve({"_factory_": factory, **fields})``: the factory (with optional call
     syntax) and sibling keys overriding fields of its result, nested mappings merging."""
     import recipekit
+    from recipekit.resolver.keys import FACTORY
 
-    source: dict[str, Any] = {"_factory_": factory, **fields}
+    source: dict[str, Any] = {FACTORY: factory, **fields}
     return recipekit.resolve(source, registry=_registry_for(factory))
 
 

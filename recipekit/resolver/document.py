@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import caches, keys, paths, yamlio
-from .errors import CycleError, Mark, RecipekitError, SourceError, closest
+from .errors import CycleError, Mark, RecipekitError, SourceError
 from .yamlio import SourceMap
 
 Decoder = Callable[[object, Any], Any]  # (key, value) -> value (the same object when unchanged)
@@ -124,9 +124,8 @@ class Loader:
     def from_file(self, path: str | os.PathLike) -> Document:
         data, marks = read_yaml(path, cache=self.cache)
         doc = Document(None, os.fspath(path), [marks], [os.path.abspath(path)])
-        doc.data = self.expand(
-            data, doc, os.path.dirname(os.path.abspath(path)), (os.path.abspath(path),), ()
-        )
+        file = os.path.abspath(path)
+        doc.data = self.root(data, doc, os.path.dirname(file), (file,))
         return doc
 
     def from_text(
@@ -135,7 +134,7 @@ class Loader:
         marks = SourceMap()
         data = yamlio.load(text, file, marks)
         doc = Document(None, file, [marks])
-        doc.data = self.expand(data, doc, base_dir or os.getcwd(), (), ())
+        doc.data = self.root(data, doc, base_dir or os.getcwd(), ())
         return doc
 
     def from_data(self, data: Any, *, base_dir: str | None = None) -> Document:
@@ -147,8 +146,14 @@ class Loader:
         if not includes:
             doc.data = data
             return doc
-        doc.data = self.expand(data, doc, base_dir or os.getcwd(), (), (), from_yaml=False)
+        doc.data = self.root(data, doc, base_dir or os.getcwd(), (), from_yaml=False)
         return doc
+
+    def root(
+        self, data: Any, doc: Document, base: str, chain: tuple[str, ...], *, from_yaml: bool = True
+    ) -> Any:
+        """The whole document expanded: the root itself may be an include (or an escape)."""
+        return self._include_or_expand(data, doc, base, chain, (), None, None, from_yaml)
 
     # -- the pass: copy-on-write walk -------------------------------------------------------
     def expand(
@@ -288,21 +293,13 @@ def _scan_strings(value: Any) -> tuple[bool, bool]:
 
 
 def _select(data: Any, section: str, rel: str, path: tuple, mark: Mark | None) -> Any:
-    node = data
-    for part in section.split("."):
-        key = paths.child(node, part)
-        if key is paths.MISSING:
-            options = paths.choices(node)
-            raise SourceError(
-                f"section {section!r} not found in {rel}",
-                path=path,
-                mark=mark,
-                expected="a key of the included file",
-                suggestions=closest(part, options),
-                choices=options[:40],
-            )
-        node = paths.get(node, key)
-    return node
+    """The ``section`` (a key path, ``a.b[0]``) of an included file's data."""
+    try:
+        steps = paths.parse(section, error=SourceError)
+        found = paths.find(data, steps, what=f"section {section!r} of {rel}", error=SourceError)
+    except RecipekitError as exc:
+        raise exc.located(path=path, mark=mark) from None
+    return paths.at(data, found[-1])
 
 
 def copy_marks(doc: Document, old: object, new: dict | list) -> None:

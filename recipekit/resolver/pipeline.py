@@ -146,7 +146,7 @@ def _apply_overrides(
         """The value's own passes: load, interpolate (against the document it lands in),
         check, build."""
         sub = loader.from_data(value, base_dir=options.base_dir)
-        sub.data = interpolate(sub, root=root[0], at=path[:-1])
+        sub.data = interpolate(sub, root=root[0], at=path)
         raise_collected(check(sub, registry, options.allow_imports), "override")
         return Builder(sub, registry, options.allow_imports).build(sub.data, path)
 

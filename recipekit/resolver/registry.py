@@ -162,7 +162,9 @@ class Registry:
         self._by_name: dict[str, list[Entry]] = {}
         self._by_alias: dict[str, list[Entry]] = {}
         self._lock = threading.RLock()
-        self._setup = setup  # run once on first use, then None
+        self._setup = setup  # run once on first use
+        self._ready = setup is None
+        self._setting_up = False
         self._entry_points_loaded = False
         self._found: dict[str, Entry] = {}  # successful lookups; cleared by every registration
         self._hooks: list[Callable[[Any], Any]] = []
@@ -319,7 +321,9 @@ class Registry:
             hit = self._entries.get((namespace, name))
             if hit is not None:
                 return hit
-            found = [e for e in self._by_alias.get(name, []) if e.namespace == namespace]
+            found = [
+                e for e in self._entries.values() if e.namespace == namespace and name in e.aliases
+            ]
             if found:
                 return found[0]
             pool = [e.name for e in self._entries.values() if e.namespace == namespace]
@@ -429,17 +433,18 @@ class Registry:
             return False
 
     def _ensure_setup(self) -> None:
-        if self._setup is None:
+        if self._ready:
             return
         with self._lock:  # other threads wait here until set-up is done
-            setup, self._setup = self._setup, None
-            if setup is not None:
-                try:
-                    setup(self)
-                except BaseException:
-                    self._setup = setup
-                    raise
-
+            if self._ready or self._setting_up:  # done, or re-entered by the set-up itself
+                return
+            self._setting_up = True
+            try:
+                if self._setup is not None:
+                    self._setup(self)
+                self._ready = True
+            finally:
+                self._setting_up = False
 
 def _may_share(word: str, name: str, origin: str, other: Entry) -> bool:
     """Two local registrations may use the same *name* in different namespaces (the bare name

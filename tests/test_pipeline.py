@@ -1,0 +1,86 @@
+"""The passes spelled once: stopping after a pass, override values inside the document,
+problems of the document and of the overrides in one report."""
+
+from __future__ import annotations
+
+import pytest
+
+import recipekit
+from recipekit.resolver import pipeline
+from recipekit.resolver.errors import BadArgumentError, ProblemReport
+
+DOC = "a: 4\nb: {c: 1, d: '${a}'}\nq: {_factory_: nvfp4}\n"
+
+
+def test_passes_in_order() -> None:
+    assert pipeline.PASSES == ("load", "interpolate", "check", "build", "overrides", "hooks")
+
+
+@pytest.mark.parametrize(
+    ("until", "d", "q"),
+    [
+        ("load", "${a}", {"_factory_": "nvfp4"}),
+        ("interpolate", 4, {"_factory_": "nvfp4"}),
+        ("check", 4, {"_factory_": "nvfp4"}),
+        ("build", 4, "built"),
+        ("hooks", 4, "built"),
+    ],
+)
+def test_stop_after_a_pass(reg: recipekit.Registry, until: str, d: object, q: object) -> None:
+    res = pipeline.run(DOC, ["b.c=2"], registry=reg, until=until)
+    assert res.data["b"]["d"] == d
+    if q == "built":
+        assert res.data["q"]["num_bits"] == (2, 1)
+        assert res.data["b"]["c"] == (1 if until == "build" else 2)
+    else:
+        assert res.data["q"] == q
+
+
+def test_unknown_pass_is_an_error(reg: recipekit.Registry) -> None:
+    with pytest.raises(BadArgumentError, match="unknown pass"):
+        pipeline.run(DOC, registry=reg, until="parse")
+
+
+@pytest.mark.parametrize(
+    ("override", "expected"),
+    [
+        ("b.c=${a}", 4),  # sees the document it lands in
+        ("b.c=${b.d}", 4),
+        ("b.c=x${a}y", "x4y"),
+        ("b.c=${.d}", 4),  # relative to the mapping that holds the key
+        ("b.c={_factory_: fp8}", {"num_bits": (4, 3), "axis": None}),
+        ("b.c=\\${a}", "${a}"),
+    ],
+)
+def test_override_values_are_documents_inside_the_document(
+    reg: recipekit.Registry, override: str, expected: object
+) -> None:
+    assert recipekit.resolve(DOC, [override], registry=reg)["b"]["c"] == expected
+
+
+def test_override_value_missing_reference_names_the_path(reg: recipekit.Registry) -> None:
+    with pytest.raises(recipekit.RecipekitError, match="nope does not exist"):
+        recipekit.resolve(DOC, ["b.c=${nope}"], registry=reg)
+
+
+def test_document_and_override_problems_come_together(reg: recipekit.Registry) -> None:
+    with pytest.raises(ProblemReport) as info:
+        recipekit.resolve("q: {_factory_: nvfp5}\n", ["q..x=1"], registry=reg)
+    messages = [str(p) for p in info.value.problems]
+    assert len(messages) == 2
+    assert any("nvfp4" in m for m in messages) and any("empty path segment" in m for m in messages)
+
+
+def test_check_calls_nothing_and_returns_every_problem(reg: recipekit.Registry) -> None:
+    calls = []
+
+    @reg.factory(namespace="t")
+    def spy(x: int = 1) -> dict:
+        calls.append(x)
+        return {"x": x}
+
+    assert recipekit.check("a: {_factory_: spy}\n", registry=reg) == []
+    problems = recipekit.check(
+        "a: {_factory_: 'spy(x=\"s\")'}\nb: {_factory_: nvfp5}\n", ["a.y=1"], registry=reg
+    )
+    assert len(problems) == 2 and calls == []
