@@ -446,6 +446,7 @@ class Registry:
             finally:
                 self._setting_up = False
 
+
 def _may_share(word: str, name: str, origin: str, other: Entry) -> bool:
     """Two local registrations may use the same *name* in different namespaces (the bare name
     is then ambiguous until qualified); every other shared word is a clash: an alias that is
