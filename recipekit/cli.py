@@ -93,6 +93,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("-o", "--output", metavar="FILE")
     common(p)
+
+    # issue 14 §1: `match` -- arguments and command live in recipekit/match.py.
+    from recipekit import match
+
+    p = sub.add_parser(
+        "match", help="which quantizer of a model gets which setting, and which rule"
+    )
+    match.add_arguments(p)
+    common(p)
     return parser
 
 
@@ -327,6 +336,12 @@ def _convert(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _match(args: argparse.Namespace) -> int:  # issue 14 §1: see recipekit/match.py
+    from recipekit import match
+
+    return match.run(args, _target(args.target), _allow(args))
+
+
 COMMANDS = {
     "resolve": _resolve,
     "list": _list,
@@ -335,6 +350,7 @@ COMMANDS = {
     "explain": _explain,
     "check": _check,
     "convert": _convert,
+    "match": _match,
 }
 
 

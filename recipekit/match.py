@@ -81,27 +81,31 @@ class MatchError(RecipekitError):
 
 class Rule(NamedTuple):
     """One normalized quant_cfg entry. ``index`` is its position in quant_cfg (a legacy entry that
-    expands to several rules gives them all its position); ``where`` is the file:line, factory
-    or override that wrote it."""
+    expands to several rules gives them all its position). ``where`` says which file:line,
+    factory or override wrote the entry, its ``enable`` and its ``cfg``."""
 
     index: int
     pattern: str
     parent_class: str | None
     enable: bool
     cfg: dict | list | None
-    where: str | None = None
+    where: tuple[str | None, str | None, str | None] = (None, None, None)  # entry, enable, cfg
 
     def label(self) -> str:
         scope = f" in {self.parent_class}" if self.parent_class else ""
         return f"#{self.index} {self.pattern}{scope}"
 
-    def as_json(self) -> dict:
+    def as_json(self, what: str = "entry") -> dict:
         return {
             "index": self.index,
             "quantizer_name": self.pattern,
             "parent_class": self.parent_class,
-            "where": self.where,
+            "where": self.located(what),
         }
+
+    def located(self, what: str = "entry") -> str | None:
+        """Where the entry (``entry``), its ``enable`` or its ``cfg`` was written."""
+        return self.where[("entry", "enable", "cfg").index(what)]
 
 
 class Quantizer(NamedTuple):
@@ -169,8 +173,8 @@ class QuantizerMatch(NamedTuple):
                     "axis": _jsonable(p.axis),
                     "block_sizes": _jsonable(p.block_sizes),
                     "attributes": _jsonable(p.attributes),
-                    "enable_rule": p.enable_rule.as_json() if p.enable_rule else None,
-                    "cfg_rule": p.cfg_rule.as_json() if p.cfg_rule else None,
+                    "enable_rule": p.enable_rule.as_json("enable") if p.enable_rule else None,
+                    "cfg_rule": p.cfg_rule.as_json("cfg") if p.cfg_rule else None,
                 }
                 for p in self.parts
             ],
@@ -326,7 +330,8 @@ def _rule(entry: dict, position: int, where: Callable[[tuple], str | None]) -> R
         cfg = [dict(_plain(c)) for c in cfg]
     elif cfg is not None:
         cfg = dict(cfg)
-    return Rule(position, name, entry.get("parent_class") or None, enable, cfg, where((position,)))
+    located = tuple(where(path) for path in ((position,), (position, "enable"), (position, "cfg")))
+    return Rule(position, name, entry.get("parent_class") or None, enable, cfg, located)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -694,16 +699,19 @@ def table(matches: Sequence[QuantizerMatch]) -> str:
 
 
 def _decided(p: Part) -> str:
-    def say(rule: Rule | None) -> str:
+    def say(rule: Rule | None, what: str) -> str:
         if rule is None:
             return "module default"
-        return rule.label() + (f" ({rule.where})" if rule.where else "")
+        where = rule.located(what)
+        return rule.label() + (f" ({where})" if where else "")
 
     if p.hard_disabled:
-        return "hard-disabled (nn.Embedding input); attrs: " + say(p.cfg_rule)
-    if p.enable_rule is p.cfg_rule:
-        return say(p.cfg_rule)
-    return f"enable: {say(p.enable_rule)}; attrs: {say(p.cfg_rule)}"
+        return "hard-disabled (nn.Embedding input); attrs: " + say(p.cfg_rule, "cfg")
+    if p.enable_rule is p.cfg_rule and p.cfg_rule is not None:
+        both = {p.cfg_rule.located("enable"), p.cfg_rule.located("cfg")}
+        if len(both) == 1:
+            return say(p.cfg_rule, "cfg")
+    return f"enable: {say(p.enable_rule, 'enable')}; attrs: {say(p.cfg_rule, 'cfg')}"
 
 
 def _short(value: Any) -> str:
