@@ -565,7 +565,11 @@ def test_oracle_general_ptq(recipe, mo) -> None:
     ],
 )
 def test_oracle_full_quantize_on_cpu(recipe, mo) -> None:
-    """The formats ModelOpt can calibrate on CPU: mtq.quantize end to end keeps the prediction."""
+    """The formats ModelOpt can calibrate on CPU: mtq.quantize end to end keeps the prediction.
+
+    One thing calibration itself changes (observed with 0.47.0): a static block quantizer's
+    ``_axis`` becomes the per-block axis of the reshaped weight, ``(0,)``. ``match`` reports the
+    configured state, so for block quantizers the axis is compared before calibration only."""
     import recipekit
 
     quantize = recipekit.resolve(recipe)["quantize"]
@@ -577,6 +581,9 @@ def test_oracle_full_quantize_on_cpu(recipe, mo) -> None:
         for m in result.matches
         for p in m.parts
     }
+    for state_ in real.values():
+        if state_[3] is not None and state_[3].get("type") == "static":
+            state_[2] = None
     assert predicted == _canon(real)
 
 
