@@ -203,9 +203,10 @@ class MatchResult(NamedTuple):
         if unused:
             text += f"; {len(unused)} of {len(self.rules)} rules match nothing"
         if self.skipped_parent_rules:
+            unknown = sum(m.quantizer.parent_class is None for m in self.matches)
             text += (
                 f"; parent_class rules {', '.join(f'#{i}' for i in self.skipped_parent_rules)}"
-                " not tested on quantizers of unknown parent class"
+                f" skipped for {unknown} quantizer(s) of unknown class"
             )
         return text
 
@@ -485,10 +486,20 @@ def locator(origins: Mapping[tuple, Any] | None) -> Callable[[tuple], str | None
                     return str(origin.mark)
                 if origin.kind == "override":
                     return f"override {origin.detail}"
-                return origin.source or f"{origin.kind} {origin.detail}"
+                return (
+                    _relative(origin.source) if origin.source else f"{origin.kind} {origin.detail}"
+                )
         return None
 
     return where
+
+
+def _relative(location: str) -> str:
+    """``/abs/cwd/pkg/file.py:12`` -> ``pkg/file.py:12`` when under the working directory."""
+    import os
+
+    cwd = os.getcwd() + os.sep
+    return location[len(cwd) :] if location.startswith(cwd) else location
 
 
 _FP = {(4, 3): "fp8", (5, 2): "fp8e5m2", (2, 1): "fp4", (3, 2): "fp6e3m2", (2, 3): "fp6e2m3"}
