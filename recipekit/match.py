@@ -66,7 +66,7 @@ MODULE_QUANTIZERS: dict[str, dict[str, tuple[bool, dict]]] = {
 HARD_DISABLED = {("nn.Embedding", "input_quantizer")}
 DEFAULT_NUM_BITS = 8
 
-_EXPERT_INDEX = re.compile(r"(weight_quantizers?|input_quantizers?)\.\d+(?=$|\.)")
+_EXPERT_INDEX = r"(weight_quantizers?|input_quantizers?)\.\d+(?=$|\.)"  # compiled on first use
 
 
 class MatchError(RecipekitError):
@@ -373,7 +373,7 @@ def _initial(q: Quantizer) -> _Leaf:
 def _matches(pattern: str, name: str) -> bool:
     if fnmatch.fnmatch(name, pattern):
         return True
-    normalized = _EXPERT_INDEX.sub(lambda m: m.group(1).removesuffix("s"), name)
+    normalized = re.sub(_EXPERT_INDEX, lambda m: m.group(1).removesuffix("s"), name)
     return normalized != name and fnmatch.fnmatch(normalized, pattern)
 
 
