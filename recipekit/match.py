@@ -40,7 +40,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from recipekit.resolver.errors import BadFieldError, RecipekitError, SourceError
+from recipekit.resolver.errors import BadFieldError, RecipekitError, SourceError, raise_collected
 
 # ---------------------------------------------------------------------------------------------
 # What ModelOpt 0.47.0 gives each registered module: quantizer slot -> (enabled, attributes).
@@ -238,9 +238,10 @@ def quant_cfg_of(data: Any) -> tuple[Any, tuple]:
 
 
 def normalize(
-    quant_cfg: Any, where: Callable[[tuple], str | None] = lambda path: None
+    quant_cfg: Any, where: Callable[[tuple], str | None] = lambda path: None, at: tuple = ()
 ) -> list[Rule]:
-    """ModelOpt's ``normalize_quant_cfg_list`` on plain data; ``where(path)`` locates an entry."""
+    """ModelOpt's ``normalize_quant_cfg_list`` on plain data; ``where(path)`` locates an entry,
+    ``at`` is the key path of ``quant_cfg`` in the document (for error messages)."""
     quant_cfg = _plain(quant_cfg)
     if isinstance(quant_cfg, Mapping):  # legacy flat mapping
         quant_cfg = [{k: v} for k, v in quant_cfg.items()]
@@ -253,12 +254,13 @@ def normalize(
         try:
             for entry in _entries(raw, i):
                 rules.append(_rule(entry, i, where))
-        except MatchError as exc:
-            problems.append(exc.located(path=(i,)))
-    if problems:
-        from recipekit.resolver.errors import raise_collected
-
-        raise_collected(problems, "quant_cfg")
+        except RecipekitError as exc:
+            exc.path = (*at, i, *exc.path)
+            exc.hint = exc.hint or (
+                f"the entry was written at {where((i,))}" if where((i,)) else None
+            )
+            problems.append(exc)
+    raise_collected(problems, "quant_cfg")
     return rules
 
 
@@ -442,7 +444,7 @@ def match(
 ) -> MatchResult:
     """Each quantizer's effective state under ``quant_cfg`` (a recipe, QuantizeConfig or list)."""
     cfg, at = quant_cfg_of(quant_cfg)
-    rules = normalize(cfg, lambda path: where((*at, *path)))
+    rules = normalize(cfg, lambda path: where((*at, *path)), at)
     qs = [_quantizer(q) for q in quantizers]
     out = []
     for q in qs:
