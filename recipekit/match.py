@@ -47,7 +47,7 @@ from recipekit.resolver.errors import BadFieldError, RecipekitError, SourceError
 # Facts read from modelopt.torch.quantization.nn.modules (checked against the real modules by
 # tests/test_match.py::test_module_quantizers_equal_modelopt).
 
-_IO = {"input_quantizer": (True, {}), "output_quantizer": (False, {})}
+_IO: dict[str, tuple[bool, dict]] = {"input_quantizer": (True, {}), "output_quantizer": (False, {})}
 _LINEAR = {**_IO, "weight_quantizer": (True, {"axis": 0})}
 _CONV = ("Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d")
 _INPUT_ONLY = (
@@ -80,11 +80,11 @@ class MatchError(RecipekitError):
 
 
 class Rule(NamedTuple):
-    """One normalized quant_cfg entry. ``index`` is its position in quant_cfg (a legacy entry that
+    """One normalized quant_cfg entry. ``position`` is its index in quant_cfg (a legacy entry that
     expands to several rules gives them all its position). ``where`` says which file:line,
     factory or override wrote the entry, its ``enable`` and its ``cfg``."""
 
-    index: int
+    position: int
     pattern: str
     parent_class: str | None
     enable: bool
@@ -93,11 +93,11 @@ class Rule(NamedTuple):
 
     def label(self) -> str:
         scope = f" in {self.parent_class}" if self.parent_class else ""
-        return f"#{self.index} {self.pattern}{scope}"
+        return f"#{self.position} {self.pattern}{scope}"
 
     def as_json(self, what: str = "entry") -> dict:
         return {
-            "index": self.index,
+            "index": self.position,
             "quantizer_name": self.pattern,
             "parent_class": self.parent_class,
             "where": self.located(what),
@@ -198,7 +198,7 @@ class MatchResult(NamedTuple):
             + f", {len(self.matches) - len(on)} disabled"
         )
         unused = [
-            r.label() for r in self.rules if not any(r.index in m.matched for m in self.matches)
+            r.label() for r in self.rules if not any(r.position in m.matched for m in self.matches)
         ]
         if unused:
             text += f"; {len(unused)} of {len(self.rules)} rules match nothing"
@@ -333,7 +333,7 @@ def _rule(entry: dict, position: int, where: Callable[[tuple], str | None]) -> R
         cfg = [dict(_plain(c)) for c in cfg]
     elif cfg is not None:
         cfg = dict(cfg)
-    located = tuple(where(path) for path in ((position,), (position, "enable"), (position, "cfg")))
+    located = (where((position,)), where((position, "enable")), where((position, "cfg")))
     return Rule(position, name, entry.get("parent_class") or None, enable, cfg, located)
 
 
@@ -413,14 +413,16 @@ def _apply(node: _Leaf | _Seq, rule: Rule) -> _Leaf | _Seq:
     return node
 
 
-def _visit(node: _Leaf | _Seq, name: str, rule: Rule, top: Quantizer | None, hits: set) -> Any:
+def _visit(
+    node: _Leaf | _Seq, name: str, rule: Rule, top: Quantizer | None, hits: set[int]
+) -> _Leaf | _Seq:
     """``named_modules`` order: the module, then the children of the module that was visited."""
     placed = node
     parent_ok = rule.parent_class is None or (
         top is not None and top.parent_class == rule.parent_class
     )
     if parent_ok and _matches(rule.pattern, name):
-        hits.add(rule.index)
+        hits.add(rule.position)
         placed = _apply(node, rule)
     if isinstance(node, _Seq):
         for i, part in enumerate(node.parts):
@@ -458,7 +460,7 @@ def match(
             )
         )
     skipped = tuple(
-        r.index for r in rules if r.parent_class and any(q.parent_class is None for q in qs)
+        r.position for r in rules if r.parent_class and any(q.parent_class is None for q in qs)
     )
     return MatchResult(tuple(rules), tuple(out), skipped)
 

@@ -54,8 +54,8 @@ def rules_of(result, name):
         for p in m.parts:
             if p.name == name:
                 return (
-                    p.enable_rule.index if p.enable_rule else None,
-                    p.cfg_rule.index if p.cfg_rule else None,
+                    p.enable_rule.position if p.enable_rule else None,
+                    p.cfg_rule.position if p.cfg_rule else None,
                 )
     raise KeyError(name)
 
@@ -362,7 +362,7 @@ def test_a_last_disable_rule_turns_off_exactly_what_it_matches(cfg, pattern) -> 
     last = len(cfg)
     for b, a in zip(before.matches, after.matches, strict=True):
         for pb, pa in zip(b.parts, a.parts, strict=True):
-            if pa.enable_rule is not None and pa.enable_rule.index == last:
+            if pa.enable_rule is not None and pa.enable_rule.position == last:
                 assert not pa.enabled and pa.attributes == pb.attributes
             else:
                 assert (pa.enabled, pa.attributes) == (pb.enabled, pb.attributes)
