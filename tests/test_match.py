@@ -14,10 +14,12 @@ Three kinds of expectations:
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import textwrap
 import warnings
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -37,6 +39,7 @@ NVFP4 = {"num_bits": (2, 1), "block_sizes": {-1: 16, "type": "dynamic", "scale_b
 INT4_BLOCK = {"num_bits": 4, "block_sizes": {-1: 128}}
 OFF = {"quantizer_name": "*", "enable": False}
 LIN = "nn.Linear"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "match"
 
 
 def state(result, name):
@@ -488,14 +491,23 @@ def _canon(value):
     return json.loads(json.dumps(value, default=list))
 
 
-@pytest.mark.parametrize("recipe", _general_ptq())
+@functools.cache
+def _reference_runs() -> dict:
+    from tests.conftest import REFERENCE
+
+    path = REFERENCE / "modelopt-0.47.0/golden/_CPU_QUANTIZE.json"
+    return json.loads(path.read_text())["results"] if path.is_file() else {}
+
+
+# Every config of the reference run (54 PTQ recipes, 39 presets); general/ptq without it.
+REFERENCE_RUNS = sorted(k[:-5] for k in _reference_runs() if k.endswith(".yaml")) or _general_ptq()
+
+
+@pytest.mark.parametrize("recipe", REFERENCE_RUNS)
 def test_reference_cpu_quantize_states(recipe, reference) -> None:
     import recipekit
 
-    runs = json.loads((reference / "modelopt-0.47.0/golden/_CPU_QUANTIZE.json").read_text())[
-        "results"
-    ]
-    real = runs[f"{recipe}.yaml"]["apply_only"]
+    real = _reference_runs()[f"{recipe}.yaml"]["apply_only"]
     assert real["status"] == "ok"
     result = match(
         recipekit.resolve(recipe), [(n, _tinylm_class(n)) for n in real["quantizer_state"]]
@@ -658,3 +670,28 @@ def test_cli_bad_rule_is_located(tmp_path, capsys) -> None:
     err = capsys.readouterr().err
     assert "quantize.quant_cfg[0]: the entry for '*' has neither cfg nor enable" in err
     assert "bad.yaml:3:7" in err and "Traceback" not in err
+
+
+@pytest.mark.modelopt
+@pytest.mark.parametrize(
+    "recipe", ["general/ptq/nvfp4_mlp_only-kv_fp8", "huggingface/gemma/ptq/w4a8_awq-kv_fp8_cast"]
+)
+def test_modelopt_recipe_objects_match_like_recipekit_data(recipe) -> None:
+    """ModelOpt's own pydantic QuantizeConfig is accepted and gives the same answer."""
+    pytest.importorskip("modelopt.recipe")
+    from modelopt.recipe import load_recipe
+
+    import recipekit
+
+    def states(result):
+        return [
+            (p.name, p.enabled, p.num_bits, p.axis, p.block_sizes)
+            for m in result.matches
+            for p in m.parts
+        ]
+
+    names = read_names((EXAMPLES / "decoder_names.txt").read_text().splitlines())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = states(match(load_recipe(recipe).quantize, names))
+    assert len(theirs) == 33 and theirs == states(match(recipekit.resolve(recipe), names))
