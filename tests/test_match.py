@@ -694,4 +694,4 @@ def test_modelopt_recipe_objects_match_like_recipekit_data(recipe) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs = states(match(load_recipe(recipe).quantize, names))
-    assert len(theirs) == 33 and theirs == states(match(recipekit.resolve(recipe), names))
+    assert theirs and theirs == states(match(recipekit.resolve(recipe), names))
