@@ -639,6 +639,21 @@ def from_torch(spec: str) -> list[Quantizer]:
 
 def add_arguments(parser: Any) -> None:
     """The ``match`` subcommand's arguments (the CLI adds ``--load``/``--allow-import``)."""
+    import argparse
+
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.description = (
+        "Print, per quantizer of a model, the effective enable and attributes under a recipe's\n"
+        "quant_cfg and which rule (index, pattern, file:line or override) decided each,\n"
+        "following ModelOpt 0.47.0's matching and precedence. The model is not loaded."
+    )
+    parser.epilog = (
+        "names file: NAME [CLASS] per line; a module NAME gets the quantizers ModelOpt gives\n"
+        "its CLASS (default nn.Linear), a NAME ending in _quantizer is taken as is.\n\n"
+        "example:\n"
+        "  recipekit match general/ptq/fp8_default-kv_fp8 'quantize.quant_cfg.0.enable=true' \\\n"
+        "      --names examples/match/decoder_names.txt --only-enabled"
+    )
     parser.add_argument("target", help="registered name (optionally NAME(arg=...)) or YAML file")
     parser.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="dot-list overrides")
     src = parser.add_mutually_exclusive_group(required=True)
