@@ -122,6 +122,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     output(p)
     common(p)
+
+    # `match`: its arguments and command live in recipekit/match.py
+    from recipekit import match
+
+    p = sub.add_parser(
+        "match", help="which quantizer of a model gets which setting, and which rule"
+    )
+    match.add_arguments(p)
+    common(p)
     return parser
 
 
@@ -358,6 +367,12 @@ def _convert(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _match(args: argparse.Namespace) -> int:
+    from recipekit import match
+
+    return match.run(args, _target(args.target), _allow(args))
+
+
 COMMANDS = {
     "resolve": _resolve,
     "list": _list,
@@ -366,6 +381,7 @@ COMMANDS = {
     "explain": _explain,
     "check": _check,
     "convert": _convert,
+    "match": _match,
 }
 
 
