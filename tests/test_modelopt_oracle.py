@@ -35,6 +35,7 @@ import pytest
 
 import recipekit
 from tests._canon import annotations, canonical
+from tests._modelopt_cases import CASES, Case
 
 pytestmark = pytest.mark.modelopt
 
@@ -527,3 +528,61 @@ def test_resolved_config_quantizes_tiny_model(oracle: LiveOracle, tiny: TinyKit,
             assert tiny.torch.equal(q.amax, theirs[name].amax), f"{name}: amax differs"
     with tiny.torch.no_grad():
         assert tiny.torch.equal(model(tiny.probe), reference(tiny.probe))
+
+
+# --------------------------------------------------------------------------------------------
+# d. the loader's rules (tests/_modelopt_cases.py) are ModelOpt's: its own loader agrees
+# --------------------------------------------------------------------------------------------
+def _write_case(case: Case, root: Path) -> Path:
+    for name, text in case.all_files().items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root / case.top
+
+
+def _modelopt_load(oracle: LiveOracle, case: Case, top: Path) -> Any:
+    if case.is_recipe:
+        return oracle.load_recipe(top, overrides=list(case.overrides) or None)
+    return oracle.load_config(top)
+
+
+def _schema_type(oracle: LiveOracle, case: Case, file: Path) -> Any:
+    cl = oracle.oracle.cl
+    if case.is_recipe:
+        return oracle.oracle.recipe_class(
+            oracle.oracle.yaml.safe_load(file.read_text())["metadata"]["recipe_type"]
+        )
+    comment = cl._parse_modelopt_schema(file.read_text(), file)
+    return cl._schema_type(comment) if comment else None
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_loader_case_agrees_with_modelopt(oracle: LiveOracle, case: Case, tmp_path: Path) -> None:
+    top = _write_case(case, tmp_path)
+    with _cwd(tmp_path), contextlib.redirect_stdout(io.StringIO()):
+        if case.error is not None:
+            with pytest.raises(Exception) as info:
+                _modelopt_load(oracle, case, top)
+            assert (case.modelopt_error or case.error) in str(info.value)
+            assert case.modelopt_error is not None or isinstance(info.value, ValueError)
+            return
+        result = _modelopt_load(oracle, case, top)
+        if top.is_dir():
+            from modelopt.recipe.config import RecipeMetadataConfig
+            from modelopt.torch.quantization.config import QuantizeConfig
+
+            schemas = {"metadata": RecipeMetadataConfig, "quantize": QuantizeConfig}
+            files = {
+                s: next(f for f in (top / f"{s}.yml", top / f"{s}.yaml") if f.is_file())
+                for s in schemas
+            }
+            pre = {s: oracle.oracle.pre_validation(f, schemas[s]) for s, f in files.items()}
+        elif not case.overrides:
+            pre = oracle.oracle.pre_validation(top, _schema_type(oracle, case, top))
+        else:
+            pre = None
+    if pre is not None:  # ModelOpt's pre-validation payload is the table's data, exactly
+        assert canonical(pre) == canonical(case.data) and annotations(pre) == annotations(case.data)
+    if hasattr(result, "model_dump"):  # and the table's data validates to ModelOpt's result
+        again = type(result).model_validate(case.data)
+        assert again.model_dump() == result.model_dump()

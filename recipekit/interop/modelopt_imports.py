@@ -764,7 +764,7 @@ class _Session:
         if found is None:
             looked = [str(b) for b in self.search] + (["ancestors of " + raw.name] if file else [])
             raise ImportNotFoundError(
-                f"Cannot find config file of {ref!r} (import {name!r}; tried .yml/.yaml under "
+                f"Cannot find config file of {ref} (import {name!r}; tried .yml/.yaml under "
                 f"{', '.join(looked) or 'no search path'}, and no factory is registered as "
                 f"{_strip_suffix(ref)!r})",
                 expected="a file under a search path or the importing file's package root, "
