@@ -177,6 +177,17 @@ def test_convert_with_default_registry() -> None:
 
 
 @pytest.mark.modelopt
+@pytest.mark.parametrize("rel", [r for r in _files() if r.startswith("models/")] or ["models/-"])
+def test_legacy_huggingface_models_names(rel: str) -> None:
+    """ModelOpt 0.47.0 still loads ``huggingface/models/<org>/...`` (as ``models/...``)."""
+    _, golden = _need_peers(rel)
+    legacy = "huggingface/" + rel.removesuffix(".yaml")
+    _same_as_golden(load_modelopt(legacy, search_paths=[ROOT]), golden)
+    _same_as_golden(load_modelopt(legacy + ".yaml", search_paths=[ROOT]), golden)
+    _same_as_golden(_resolve()(legacy), golden)  # by name, through the registry
+
+
+@pytest.mark.modelopt
 def test_resolve_routes_modelopt_files() -> None:
     resolve = _resolve()
     file, golden = _need_peers("general/ptq/fp8_default-kv_fp8.yaml")

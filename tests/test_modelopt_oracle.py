@@ -586,3 +586,20 @@ def test_loader_case_agrees_with_modelopt(oracle: LiveOracle, case: Case, tmp_pa
     if hasattr(result, "model_dump"):  # and the table's data validates to ModelOpt's result
         again = type(result).model_validate(case.data)
         assert again.model_dump() == result.model_dump()
+
+
+@pytest.mark.parametrize("alias", [a for a in ALIASES if str(a).startswith("models/")])
+def test_legacy_huggingface_models_names_load_in_modelopt(oracle: LiveOracle, alias: str) -> None:
+    """ModelOpt's load_recipe still accepts the pre-0.47 ``huggingface/models/`` names, and so
+    does recipekit, by name."""
+    legacy = "huggingface/" + alias
+    with _cwd(oracle.empty_dir), contextlib.redirect_stdout(io.StringIO()):
+        theirs = oracle.load_recipe(legacy)
+    assert theirs.model_dump() == oracle.resolve(alias).result.model_dump()
+    golden = oracle.golden(alias)
+    assert_same(
+        recipekit.resolve(legacy),
+        golden["resolved_pre_validation"],
+        golden["annotations"]["resolved_pre_validation"],
+        legacy,
+    )
