@@ -27,6 +27,7 @@ import importlib.util
 import io
 import os
 import sys
+import typing
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -603,3 +604,81 @@ def test_legacy_huggingface_models_names_load_in_modelopt(oracle: LiveOracle, al
         golden["annotations"]["resolved_pre_validation"],
         legacy,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# e. the type table (recipekit/interop/modelopt_types.json) and the rules over it are ModelOpt's
+# --------------------------------------------------------------------------------------------
+def _load_types_module():
+    spec = importlib.util.spec_from_file_location(
+        "_recipekit_modelopt_types", HERE / "oracle" / "modelopt_types.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_type_table_is_regenerated_identically(oracle: LiveOracle) -> None:
+    from recipekit.interop import modelopt_types
+
+    exporter = _load_types_module()
+    shipped = Path(modelopt_types.__file__).with_name("modelopt_types.json")
+    assert exporter.to_text(exporter.export()) == shipped.read_text(encoding="utf-8"), (
+        "run: python tests/oracle/modelopt_types.py recipekit/interop/modelopt_types.json"
+    )
+
+
+def _named(name: str) -> Any:
+    """The object a dotted ``module.qualname`` names (the longest importable module prefix)."""
+    for cut in range(name.count("."), 0, -1):
+        module, qual = name.rsplit(".", cut)[0], name.split(".")[-cut:]
+        try:
+            obj = importlib.import_module(module)
+        except ImportError:
+            continue
+        for part in qual:
+            obj = getattr(obj, part)
+        return obj
+    raise LookupError(name)
+
+
+def test_type_rules_match_modelopt(oracle: LiveOracle) -> None:
+    """unwrap / element / child / equal over the table give what ModelOpt's own
+    _unwrap_schema_type / _list_element_schema / _child_schema / _schema_equal give."""
+    from recipekit.interop import modelopt_types as mt
+
+    cl = oracle.oracle.cl
+    ex = _load_types_module().Exporter()
+
+    def term(obj: Any) -> Any:
+        return None if obj is None else ex.term(obj)
+
+    table = mt.table()
+    annotations_: list[tuple[Any, Any]] = [(_named(n), t) for n, t in table["schemas"].items()]
+    for name, described in table["types"].items():
+        if not described:
+            continue
+        cls = _named(name)
+        for key in (*described["fields"], "no_such_field", 0):
+            assert mt.child(name, key) == term(cl._child_schema(cls, key)), (name, key)
+        for key, field_term in described["fields"].items():
+            hints = (
+                {k: f.annotation for k, f in cls.model_fields.items()}
+                if described["kind"] == "model"
+                else typing.get_type_hints(cls, include_extras=True)
+            )
+            annotations_.append((hints[key], field_term))
+    for obj, t in annotations_:
+        assert mt.unwrap(t) == term(cl._unwrap_schema_type(obj)), t
+        assert mt.element(t) == term(cl._list_element_schema(obj)), t
+        assert mt.is_mapping_schema(t) == (
+            cl._unwrap_schema_type(obj) is dict
+            or typing.get_origin(cl._unwrap_schema_type(obj)) is dict
+        ), t
+    pairs = 0
+    for left, lt in annotations_:
+        for right, rt in annotations_:
+            assert mt.equal(lt, rt) == cl._schema_equal(left, right), (lt, rt)
+            pairs += 1
+    assert pairs > 10_000
