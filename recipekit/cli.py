@@ -152,7 +152,7 @@ def _target(text: str) -> Any:
     from recipekit.resolver.errors import SourceError
     from recipekit.resolver.registry import default_registry
 
-    if os.path.isfile(text):
+    if os.path.isfile(text) or os.path.isdir(text):  # [issue 11 §3] dirs: ModelOpt recipes
         return FilePath(text)
     if text.lower().endswith((".yaml", ".yml", ".json")):
         raise SourceError(

@@ -740,3 +740,29 @@ def test_convert_checks_registered_factories(tmp_path: Path) -> None:
 def test_convert_refuses_what_recipekit_would_reinterpret(tmp_path: Path, text: str) -> None:
     with pytest.raises(ConvertError):
         convert(write(tmp_path, {"f.yaml": text}), registry=Registry())
+
+
+def test_resolve_and_cli_read_directory_recipes(tmp_path: Path) -> None:
+    """``recipekit.resolve(DIR)`` and ``recipekit resolve DIR`` read a directory recipe (the
+    command line takes recipekit overrides: ``+key=`` adds a key, where OmegaConf adds freely)."""
+    import subprocess
+    import sys
+
+    import yaml as pyyaml
+
+    resolve = _resolve()
+    case = next(c for c in CASES if c.id == "directory-recipe-imports-per-file")
+    write(tmp_path, case.all_files())
+    folder = tmp_path / "d"
+    for source in (folder, str(folder)):
+        assert exact(resolve(source, registry=Registry()), case.data)
+    proc = subprocess.run(
+        [sys.executable, "-m", "recipekit", "resolve", str(folder), "+quantize.algorithm=max"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
+    assert proc.returncode == 0, proc.stderr
+    got = pyyaml.safe_load(proc.stdout)
+    assert got["quantize"]["algorithm"] == "max" and got["metadata"]["description"] == "dir"

@@ -124,6 +124,7 @@ __all__ = [
     "UnknownImportError",
     "convert",
     "exmy",
+    "is_modelopt_directory",
     "is_modelopt_document",
     "load_modelopt",
     "loads_modelopt",
@@ -226,6 +227,14 @@ def is_modelopt_document(source: Any) -> bool:
             return False
         return any(_has_import_marker(doc, top=True) for doc in docs)
     return _has_import_marker(source, top=True)
+
+
+def is_modelopt_directory(path: str | os.PathLike[str]) -> bool:
+    """True when ``path`` is a directory holding ``metadata.yml`` or ``metadata.yaml`` (a
+    directory recipe, which ModelOpt's ``load_recipe`` reads file by file)."""
+    return os.path.isdir(path) and any(
+        os.path.isfile(os.path.join(path, "metadata" + s)) for s in SUFFIXES
+    )
 
 
 def load_modelopt(

@@ -94,7 +94,7 @@ def load_document(
             name = text.partition("(")[0]
             if name in reg:
                 return loader.from_data({keys.FACTORY: text}, base_dir=base_dir)
-            if os.path.isfile(text):
+            if os.path.isfile(text) or os.path.isdir(text):  # [issue 11 §3] dir recipes
                 return _from_file(loader, text, reg)
             if "(" in text or "/" in text or "_" in text or "-" in text:
                 reg.get(name)  # raises UnknownFactoryError with did-you-mean
@@ -113,6 +113,13 @@ def load_document(
 
 
 def _from_file(loader: Loader, path: str, reg: Registry) -> Document:
+    # [loader helper, issue 11 §3] a ModelOpt directory recipe (metadata.yml + quantize.yml) is
+    # read by the ModelOpt reader; to be re-homed in the registry's reader hook
+    if os.path.isdir(path):
+        from recipekit.interop.modelopt_imports import is_modelopt_directory, load_modelopt
+
+        if is_modelopt_directory(path):
+            return Document(load_modelopt(path, registry=reg), os.fspath(path), [], [])
     if not os.path.isfile(path):
         raise SourceError(
             f"no such file: {path}", expected="a YAML file, a registered name, or YAML text"
