@@ -746,22 +746,24 @@ class _Session:
     def load_import(
         self, name: Any, ref: Any, raw: _Raw, file: Path | None, chain: tuple[tuple[str, str], ...]
     ) -> _Imported:
-        where = {
-            "path": (IMPORTS, name),
-            "chain": _names(chain),
-            "mark": _mark(raw.name, (IMPORTS, name)),
-        }
+        def where() -> dict[str, Any]:  # the location, computed only for an error
+            return {
+                "path": (IMPORTS, name),
+                "chain": _names(chain),
+                "mark": _mark(raw.name, (IMPORTS, name)),
+            }
+
         if not ref:
             raise ModelOptImportError(
                 f"Import {name!r} has an empty config path.",
                 expected="a config path such as configs/numerics/fp8",
-                **where,
+                **where(),
             )
         if not isinstance(ref, str):
             raise ModelOptImportError(
                 f"Invalid config file of {ref!r} (import {name!r})",
                 expected="a config path such as configs/numerics/fp8",
-                **where,
+                **where(),
             )
         found = None if self.prefer else self.locate(ref, file)
         if found is None:
@@ -778,7 +780,7 @@ class _Session:
                 f"{_strip_suffix(ref)!r})",
                 expected="a file under a search path or the importing file's package root, "
                 "or a registered alias",
-                **where,
+                **where(),
             )
         target, base = found
         self._check_cycle(_key(target), str(target), raw, name, chain)
@@ -791,7 +793,7 @@ class _Session:
                 hint="e.g. '# modelopt-schema: modelopt.torch.quantization.config."
                 "QuantizerAttributeConfig' for a numeric format, 'QuantizerCfgListConfig' for a "
                 "list of quant_cfg entries, 'QuantizeConfig' for a preset",
-                **where,
+                **where(),
             )
         return _Imported(name, ref, data, schema, snippet.schema, file=target, base=base)
 
@@ -802,7 +804,7 @@ class _Session:
         hit: tuple[str, Any],
         raw: _Raw,
         chain: Sequence[tuple[str, str]],
-        where: dict[str, Any],
+        where: Callable[[], dict[str, Any]],
     ) -> _Imported:
         alias, entry = hit
         key = f"registry:{entry.qualified}"
@@ -816,7 +818,7 @@ class _Session:
                 raise CallError(
                     f"factory {entry.qualified} (registered for import {name!r}: {ref}) "
                     f"failed: {type(exc).__name__}: {exc}",
-                    **where,
+                    **where(),
                 ) from exc
         schema_name = mt.table()["builtin_schemas"].get(alias)
         schema = mt.schema(schema_name) if schema_name else None
