@@ -259,6 +259,22 @@ def test_unknown_schema_suggests_the_real_one(tmp_path: Path) -> None:
     assert "modelopt.torch.quantization.config.QuantizeConfig" in info.value.suggestions
 
 
+@pytest.mark.parametrize(
+    ("case_id", "hint"),
+    [
+        ("snippet-without-schema-comment", f"'# modelopt-schema: {QC}QuantizerCfgEntry'"),
+        ("mapping-import-of-snippet-without-schema-comment", "QuantizerAttributeConfig"),
+        ("numerics-into-quant-cfg-rejected", "cfg: {$import: fp8}"),
+    ],
+)
+def test_loader_errors_hint_at_the_fix(tmp_path: Path, case_id: str, hint: str) -> None:
+    case = next(c for c in CASES if c.id == case_id)
+    write(tmp_path, case.all_files())
+    with pytest.raises(ModelOptImportError) as info:
+        load_modelopt(tmp_path / case.top, registry=Registry())
+    assert hint in (info.value.hint or "")
+
+
 def test_registry_imports_use_the_builtin_schema(tmp_path: Path) -> None:
     """An import satisfied by the registry is typed by ModelOpt's own copy of the file: the
     entry unit base_disable_all is appended, the list unit kv_fp8 spliced, a numeric rejected."""

@@ -790,9 +790,7 @@ class _Session:
                 f"Import {name!r} ({target}) must reference a snippet with a modelopt-schema "
                 "comment.",
                 expected="a leading '# modelopt-schema: <dotted.path>' comment in " + str(target),
-                hint="e.g. '# modelopt-schema: modelopt.torch.quantization.config."
-                "QuantizerAttributeConfig' for a numeric format, 'QuantizerCfgListConfig' for a "
-                "list of quant_cfg entries, 'QuantizeConfig' for a preset",
+                hint=_schema_hint(data),
                 **where(),
             )
         return _Imported(name, ref, data, schema, snippet.schema, file=target, base=base)
@@ -995,6 +993,12 @@ class _Resolver:
             "for appending.",
             (*at, IMPORT),
             expected=f"a snippet of schema {mt.label(schema)} or {mt.label(element)}",
+            hint=(
+                f"a numeric format is the cfg of an entry: - {{quantizer_name: '*', "
+                f"cfg: {{$import: {name}}}}}"
+                if imp.schema == _QUANT_CONFIG + "QuantizerAttributeConfig"
+                else None
+            ),
         )
 
     def lookup(self, ref: Any, path: tuple, *, in_list: bool) -> list[_Imported]:
@@ -1045,6 +1049,29 @@ class _Resolver:
         return cls(
             message, path=path, mark=_mark(self.raw.name, at), chain=_names(self.chain), **kw
         )
+
+
+_QUANT_CONFIG = "modelopt.torch.quantization.config."
+
+
+def _schema_hint(data: Any) -> str:
+    """A ``# modelopt-schema:`` line for a snippet, guessed from its keys (for a hint only)."""
+    if isinstance(data, list):
+        entries = all(isinstance(e, dict) and "quantizer_name" in e for e in data)
+        kind = "QuantizerCfgListConfig" if entries else None
+    elif isinstance(data, dict):
+        kind = (
+            "QuantizerCfgEntry"
+            if "quantizer_name" in data
+            else "QuantizeConfig"
+            if "quant_cfg" in data
+            else "QuantizerAttributeConfig"
+        )
+    else:
+        kind = None
+    if kind is None:
+        return "start the file with '# modelopt-schema: modelopt.<module>.<Schema>'"
+    return f"start the file with '# modelopt-schema: {_QUANT_CONFIG}{kind}' (guessed from its keys)"
 
 
 def _is_list_import(entry: Any) -> bool:
