@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from recipekit.interop.modelopt_imports import (
     ConvertError,
@@ -45,10 +47,13 @@ from tests._modelopt_cases import (
     CASES,
     DISABLE_DATA,
     FP8_DATA,
+    IMPORTS,
+    INT8_DATA,
     META,
     QC,
     SCHEMA_QAC,
     SCHEMA_QUANTIZE,
+    SNIPPETS,
     W8A8,
     W8A8_DATA,
     Case,
@@ -782,3 +787,41 @@ def test_resolve_and_cli_read_directory_recipes(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     got = pyyaml.safe_load(proc.stdout)
     assert got["quantize"]["algorithm"] == "max" and got["metadata"]["description"] == "dir"
+
+
+# --------------------------------------------------------------------------------------------
+# property: any mix of list imports, per the schemas, and convert keeps the data
+_ENTRY_KINDS = {
+    "disable_all": ("- $import: disable_all\n", [DISABLE_DATA]),
+    "w8a8": ("- $import: w8a8\n", W8A8_DATA),
+    "fp8-cfg": (
+        "- {quantizer_name: a, cfg: {$import: fp8}}\n",
+        [{"quantizer_name": "a", "cfg": FP8_DATA}],
+    ),
+    "int8-cfg-axis": (
+        "- {quantizer_name: b, cfg: {$import: int8, axis: 1}}\n",
+        [{"quantizer_name": "b", "cfg": {"num_bits": 8, "axis": 1}}],
+    ),
+    "sequential": (
+        "- {quantizer_name: c, cfg: [{$import: int8}, {$import: fp8}]}\n",
+        [{"quantizer_name": "c", "cfg": [INT8_DATA, FP8_DATA]}],
+    ),
+    "plain": ("- {quantizer_name: d, enable: false}\n", [{"quantizer_name": "d", "enable": False}]),
+}
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(kinds=st.lists(st.sampled_from(sorted(_ENTRY_KINDS)), max_size=6))
+def test_property_list_imports_and_convert(tmp_path: Path, kinds: list[str]) -> None:
+    body = "".join("  " + _ENTRY_KINDS[k][0] for k in kinds)
+    top = write(
+        tmp_path,
+        {"r.yaml": SCHEMA_QUANTIZE + IMPORTS + "quant_cfg:\n" + (body or "  []\n"), **SNIPPETS},
+    )
+    expected = {"quant_cfg": [item for k in kinds for item in _ENTRY_KINDS[k][1]]}
+    assert exact(load_modelopt(top, registry=Registry()), expected)
+    resolve = _resolve()
+    registry = _registry_for(tmp_path)
+    assert exact(resolve(convert(top, registry=registry), registry=registry), expected)
