@@ -143,6 +143,14 @@ CASES = [
         error="must reference a snippet with a modelopt-schema comment",
     ),
     Case(
+        "missing-schema-comment-reported-before-the-snippets-imports",
+        {
+            "r.yaml": SCHEMA_QUANTIZE + "imports:\n  bare: bare\nquant_cfg:\n  - $import: bare\n",
+            "bare.yaml": "imports:\n  x: nowhere/x\nquantizer_name: '*'\nenable: false\n",
+        },
+        error="must reference a snippet with a modelopt-schema comment",
+    ),
+    Case(
         "mapping-import-of-snippet-without-schema-comment",
         {
             "r.yaml": SCHEMA_QAC + "imports:\n  bare: bare\n$import: bare\n",

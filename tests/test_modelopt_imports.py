@@ -570,7 +570,7 @@ def test_errors_in_nested_files_carry_the_chain(tmp_path: Path) -> None:
         tmp_path,
         {
             "r.yaml": "imports:\n  mid: sub/mid\nx: {$import: mid}\n",
-            "sub/mid.yaml": "imports:\n  leaf: sub/leaf\nx: {$import: leaf}\n",
+            "sub/mid.yaml": SCHEMA_QAC + "imports:\n  leaf: sub/leaf\nx: {$import: leaf}\n",
             "sub/leaf.yaml": "a: [1, 2\n",
         },
     )

@@ -707,7 +707,8 @@ class _Session:
             )
         return term
 
-    def load_snippet(self, file: Path, chain: tuple[tuple[str, str], ...]) -> tuple[_Raw, Any]:
+    def load_snippet(self, file: Path, chain: tuple[tuple[str, str], ...]) -> tuple[Any, Any]:
+        """``(schema term, data)`` of an imported file, resolved once per call."""
         key = _key(file)
         chain = (*chain, (str(file), key))
         raw = _read(file, chain)
@@ -717,7 +718,7 @@ class _Session:
             if raw.schema is not None and self.validate is not None:
                 self.validate(raw.schema, data, raw.name)
             self.done[key] = (schema, data)
-        return raw, self.done[key]
+        return self.done[key]
 
     def resolve_raw(
         self, raw: _Raw, file: Path | None, chain: tuple[tuple[str, str], ...], schema: Any
@@ -784,15 +785,16 @@ class _Session:
             )
         target, base = found
         self._check_cycle(_key(target), str(target), raw, name, chain)
-        snippet, (schema, data) = self.load_snippet(target, chain)
-        if snippet.schema is None:
+        snippet = _read(target, (*chain, (str(target), _key(target))))
+        if snippet.schema is None:  # checked before its own imports, as ModelOpt does
             raise SchemaCommentError(
                 f"Import {name!r} ({target}) must reference a snippet with a modelopt-schema "
                 "comment.",
                 expected="a leading '# modelopt-schema: <dotted.path>' comment in " + str(target),
-                hint=_schema_hint(data),
+                hint=_schema_hint(snippet.body),
                 **where(),
             )
+        schema, data = self.load_snippet(target, chain)
         return _Imported(name, ref, data, schema, snippet.schema, file=target, base=base)
 
     def _from_registry(
