@@ -39,7 +39,8 @@ Architecture (one pass per concern, all pure functions of the files they read):
   the ancestor that holds the path). A path that is not on disk but is a registry alias
   (recipekit's factory library registers every ModelOpt file under its package-relative path
   without ``.yaml``) is satisfied by calling that factory; its schema is the one ModelOpt's own
-  copy of the file declares (``builtin_schemas`` of the type table). ``prefer_registry=True``
+  copy of the file declares (``builtin_schemas`` of the type table; for a name ModelOpt does not
+  ship, a typed list splices a list result and appends anything else). ``prefer_registry=True``
   asks the registry first. Unlike ModelOpt, the CWD and the installed ``modelopt_recipes`` are
   not probed implicitly (pass them in ``search_paths``): the registry provides the built-ins,
   and nothing depends on where the process runs. Each file's imports are resolved once per call
