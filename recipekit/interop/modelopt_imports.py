@@ -520,6 +520,7 @@ class _Imported:
     base: Path | None = None  # the directory ``ref`` was found under
     alias: str | None = None  # registry reference, when the data came from / matches one
     origin: str = "disk"  # or "registry"
+    resolved: bool = True  # False: a raw snippet whose ``$import`` markers remain
 
 
 class _Session:
@@ -708,17 +709,22 @@ class _Session:
             )
         return term
 
-    def load_snippet(self, file: Path, chain: tuple[tuple[str, str], ...]) -> tuple[Any, Any]:
-        """``(schema term, data)`` of an imported file, resolved once per call."""
-        key = _key(file)
-        chain = (*chain, (str(file), key))
-        raw = _read(file, chain)
+    def load_snippet(
+        self, file: Path, key: str, chain: tuple[tuple[str, str], ...]
+    ) -> tuple[Any, Any, bool]:
+        """``(schema term, data, resolved)`` of an imported file, once per call (``resolved``:
+        no ``$import`` marker is left in the data)."""
         if key not in self.done:
+            chain = (*chain, (str(file), key))
+            raw = _read(file, chain)
             schema = self.schema_of(raw, chain)
-            data = self.resolve_raw(raw, file, chain, schema) if raw.resolvable else raw.body
+            if raw.resolvable:
+                data, resolved = self.resolve_raw(raw, file, chain, schema), True
+            else:
+                data, resolved = raw.body, not _has_import_marker(raw.body)
             if raw.schema is not None and self.validate is not None:
                 self.validate(raw.schema, data, raw.name)
-            self.done[key] = (schema, data)
+            self.done[key] = (schema, data, resolved)
         return self.done[key]
 
     def resolve_raw(
@@ -785,8 +791,9 @@ class _Session:
                 **where(),
             )
         target, base = found
-        self._check_cycle(_key(target), str(target), raw, name, chain)
-        snippet = _read(target, (*chain, (str(target), _key(target))))
+        key = _key(target)
+        self._check_cycle(key, str(target), raw, name, chain)
+        snippet = _read(target, (*chain, (str(target), key)))
         if snippet.schema is None:  # checked before its own imports, as ModelOpt does
             raise SchemaCommentError(
                 f"Import {name!r} ({target}) must reference a snippet with a modelopt-schema "
@@ -795,8 +802,10 @@ class _Session:
                 hint=_schema_hint(snippet.body),
                 **where(),
             )
-        schema, data = self.load_snippet(target, chain)
-        return _Imported(name, ref, data, schema, snippet.schema, file=target, base=base)
+        schema, data, resolved = self.load_snippet(target, key, chain)
+        return _Imported(
+            name, ref, data, schema, snippet.schema, file=target, base=base, resolved=resolved
+        )
 
     def _from_registry(
         self,
@@ -927,11 +936,18 @@ class _Resolver:
     def value(self, node: Any, path: tuple, schema: Any) -> Any:
         if isinstance(node, dict):
             if IMPORT in node:
+                imps = self.lookup(node[IMPORT], path, in_list=False)
                 merged: dict[Any, Any] = {}
-                for imp in self.lookup(node[IMPORT], path, in_list=False):
+                for imp in imps:
                     merged.update(imp.data)
-                merged.update((k, v) for k, v in node.items() if k != IMPORT)
-                return self.value(merged, path, schema)  # ModelOpt walks the merged mapping
+                inline = {k: v for k, v in node.items() if k != IMPORT}
+                if not all(imp.resolved for imp in imps):
+                    merged.update(inline)  # ModelOpt walks the merged mapping: raw markers
+                    return self.value(merged, path, schema)  # resolve in this file
+                merged = fresh(merged)  # walking resolved data changes nothing: copy it
+                for key, val in inline.items():
+                    merged[key] = self.value(val, (*path, key), mt.child(schema, key))
+                return merged
             return {
                 key: self.value(val, (*path, key), mt.child(schema, key))
                 for key, val in node.items()
@@ -1152,7 +1168,7 @@ class _Converter:
             for k, v in node.items()
             if k != IMPORT
         }
-        if any(_has_import_marker(imp.data) for imp in imps):
+        if not all(imp.resolved for imp in imps):
             return self.literal(final, path)  # raw snippet markers resolve in this file
         if imps and imps[0].alias is not None:
             base, rest = imps[0], imps[1:]
