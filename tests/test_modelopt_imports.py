@@ -7,9 +7,12 @@ Two groups:
   the golden ``resolved_pre_validation``, and ``convert`` of it resolves with
   ``recipekit.resolve`` to the same data. Compared as canonical JSON text plus the tuple and
   int-key positions of the golden annotations (``tests/_canon.py``).
-* everything else runs on small synthetic files in ``tmp_path``: cycles, unknown names, splice
-  vs append, the shallow merge, ExMy parsing, multi-document files, path probing, the registry
-  fallback, error locations, and conversion.
+* everything else runs on small synthetic files in ``tmp_path``: the loader rule table
+  (``tests/_modelopt_cases.py``: schema comments, splice / append / reject, recipe types,
+  directory recipes, overrides, malformed ``imports:``; each row confirmed against ModelOpt in
+  ``tests/test_modelopt_oracle.py``), error lines and hints, cycles, unknown names, the shallow
+  merge, ExMy parsing, multi-document files, path probing, the registry fallback and its
+  schemas, the validation hook, legacy names, and conversion (also as a Hypothesis property).
 """
 
 from __future__ import annotations
