@@ -40,6 +40,12 @@ def _claims_modelopt(text: str) -> bool:
     return is_modelopt_document(text)
 
 
+def _claims_modelopt_directory(path: str) -> bool:
+    from recipekit.interop.modelopt_imports import is_modelopt_directory
+
+    return is_modelopt_directory(path)
+
+
 def _read_modelopt(text: str, *, file: str | None, base_dir: str | None, registry: Registry) -> Any:
     from recipekit.interop.modelopt_imports import load_modelopt, loads_modelopt
 
@@ -48,8 +54,11 @@ def _read_modelopt(text: str, *, file: str | None, base_dir: str | None, registr
     return loads_modelopt(text, registry=registry, search_paths=[base_dir] if base_dir else [])
 
 
-#: ModelOpt ``imports:`` / ``$import`` documents, read by ``recipekit.interop.modelopt_imports``
-MODELOPT_READER = Reader("modelopt.imports", _claims_modelopt, _read_modelopt)
+#: ModelOpt ``imports:`` / ``$import`` documents and directory recipes (``metadata.yml`` +
+#: ``quantize.yml``), read by ``recipekit.interop.modelopt_imports``
+MODELOPT_READER = Reader(
+    "modelopt.imports", _claims_modelopt, _read_modelopt, _claims_modelopt_directory
+)
 
 
 def new_registry() -> Registry:

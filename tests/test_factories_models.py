@@ -30,6 +30,14 @@ def test_checkpoint_alias_drops_tier_and_org(name: str) -> None:
     assert reg.get(short) is reg.get(name)
 
 
+@pytest.mark.parametrize("name", _entries("models/"))
+def test_checkpoint_legacy_huggingface_models_name(name: str) -> None:
+    """ModelOpt 0.47.0's load_recipe rewrites ``huggingface/models/`` to ``models/``."""
+    reg = default_registry()
+    legacy = "huggingface/" + name
+    assert reg.get(legacy) is reg.get(name)
+
+
 def test_counts() -> None:
     assert len(_entries("huggingface/")) == 20
     assert len(_entries("models/")) == 11

@@ -27,6 +27,7 @@ import importlib.util
 import io
 import os
 import sys
+import typing
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ import pytest
 
 import recipekit
 from tests._canon import annotations, canonical
+from tests._modelopt_cases import CASES, Case
 
 pytestmark = pytest.mark.modelopt
 
@@ -527,3 +529,156 @@ def test_resolved_config_quantizes_tiny_model(oracle: LiveOracle, tiny: TinyKit,
             assert tiny.torch.equal(q.amax, theirs[name].amax), f"{name}: amax differs"
     with tiny.torch.no_grad():
         assert tiny.torch.equal(model(tiny.probe), reference(tiny.probe))
+
+
+# --------------------------------------------------------------------------------------------
+# d. the loader's rules (tests/_modelopt_cases.py) are ModelOpt's: its own loader agrees
+# --------------------------------------------------------------------------------------------
+def _write_case(case: Case, root: Path) -> Path:
+    for name, text in case.all_files().items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root / case.top
+
+
+def _modelopt_load(oracle: LiveOracle, case: Case, top: Path) -> Any:
+    if case.is_recipe:
+        return oracle.load_recipe(top, overrides=list(case.overrides) or None)
+    return oracle.load_config(top)
+
+
+def _schema_type(oracle: LiveOracle, case: Case, file: Path) -> Any:
+    cl = oracle.oracle.cl
+    if case.is_recipe:
+        return oracle.oracle.recipe_class(
+            oracle.oracle.yaml.safe_load(file.read_text())["metadata"]["recipe_type"]
+        )
+    comment = cl._parse_modelopt_schema(file.read_text(), file)
+    return cl._schema_type(comment) if comment else None
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_loader_case_agrees_with_modelopt(oracle: LiveOracle, case: Case, tmp_path: Path) -> None:
+    top = _write_case(case, tmp_path)
+    with _cwd(tmp_path), contextlib.redirect_stdout(io.StringIO()):
+        if case.error is not None:
+            with pytest.raises(Exception) as info:
+                _modelopt_load(oracle, case, top)
+            assert (case.modelopt_error or case.error) in str(info.value)
+            assert case.modelopt_error is not None or isinstance(info.value, ValueError)
+            return
+        result = _modelopt_load(oracle, case, top)
+        if top.is_dir():
+            from modelopt.recipe.config import RecipeMetadataConfig
+            from modelopt.torch.quantization.config import QuantizeConfig
+
+            schemas = {"metadata": RecipeMetadataConfig, "quantize": QuantizeConfig}
+            files = {
+                s: next(f for f in (top / f"{s}.yml", top / f"{s}.yaml") if f.is_file())
+                for s in schemas
+            }
+            pre = {s: oracle.oracle.pre_validation(f, schemas[s]) for s, f in files.items()}
+        elif not case.overrides:
+            pre = oracle.oracle.pre_validation(top, _schema_type(oracle, case, top))
+        else:
+            pre = None
+    if pre is not None:  # ModelOpt's pre-validation payload is the table's data, exactly
+        assert canonical(pre) == canonical(case.data) and annotations(pre) == annotations(case.data)
+    if hasattr(result, "model_dump"):  # and the table's data validates to ModelOpt's result
+        again = type(result).model_validate(case.data)
+        assert again.model_dump() == result.model_dump()
+
+
+@pytest.mark.parametrize("alias", [a for a in ALIASES if str(a).startswith("models/")])
+def test_legacy_huggingface_models_names_load_in_modelopt(oracle: LiveOracle, alias: str) -> None:
+    """ModelOpt's load_recipe still accepts the pre-0.47 ``huggingface/models/`` names, and so
+    does recipekit, by name."""
+    legacy = "huggingface/" + alias
+    with _cwd(oracle.empty_dir), contextlib.redirect_stdout(io.StringIO()):
+        theirs = oracle.load_recipe(legacy)
+    assert theirs.model_dump() == oracle.resolve(alias).result.model_dump()
+    golden = oracle.golden(alias)
+    assert_same(
+        recipekit.resolve(legacy),
+        golden["resolved_pre_validation"],
+        golden["annotations"]["resolved_pre_validation"],
+        legacy,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# e. the type table (recipekit/interop/modelopt_types.json) and the rules over it are ModelOpt's
+# --------------------------------------------------------------------------------------------
+def _load_types_module():
+    spec = importlib.util.spec_from_file_location(
+        "_recipekit_modelopt_types", HERE / "oracle" / "modelopt_types.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_type_table_is_regenerated_identically(oracle: LiveOracle) -> None:
+    from recipekit.interop import modelopt_types
+
+    exporter = _load_types_module()
+    shipped = Path(modelopt_types.__file__).with_name("modelopt_types.json")
+    assert exporter.to_text(exporter.export()) == shipped.read_text(encoding="utf-8"), (
+        "run: python tests/oracle/modelopt_types.py recipekit/interop/modelopt_types.json"
+    )
+
+
+def _named(name: str) -> Any:
+    """The object a dotted ``module.qualname`` names (the longest importable module prefix)."""
+    for cut in range(name.count("."), 0, -1):
+        module, qual = name.rsplit(".", cut)[0], name.split(".")[-cut:]
+        try:
+            obj = importlib.import_module(module)
+        except ImportError:
+            continue
+        for part in qual:
+            obj = getattr(obj, part)
+        return obj
+    raise LookupError(name)
+
+
+def test_type_rules_match_modelopt(oracle: LiveOracle) -> None:
+    """unwrap / element / child / equal over the table give what ModelOpt's own
+    _unwrap_schema_type / _list_element_schema / _child_schema / _schema_equal give."""
+    from recipekit.interop import modelopt_types as mt
+
+    cl = oracle.oracle.cl
+    ex = _load_types_module().Exporter()
+
+    def term(obj: Any) -> Any:
+        return None if obj is None else ex.term(obj)
+
+    table = mt.table()
+    annotations_: list[tuple[Any, Any]] = [(_named(n), t) for n, t in table["schemas"].items()]
+    for name, described in table["types"].items():
+        if not described:
+            continue
+        cls = _named(name)
+        for key in (*described["fields"], "no_such_field", 0):
+            assert mt.child(name, key) == term(cl._child_schema(cls, key)), (name, key)
+        for key, field_term in described["fields"].items():
+            hints = (
+                {k: f.annotation for k, f in cls.model_fields.items()}
+                if described["kind"] == "model"
+                else typing.get_type_hints(cls, include_extras=True)
+            )
+            annotations_.append((hints[key], field_term))
+    for obj, t in annotations_:
+        assert mt.unwrap(t) == term(cl._unwrap_schema_type(obj)), t
+        assert mt.element(t) == term(cl._list_element_schema(obj)), t
+        assert mt.is_mapping_schema(t) == (
+            cl._unwrap_schema_type(obj) is dict
+            or typing.get_origin(cl._unwrap_schema_type(obj)) is dict
+        ), t
+    pairs = 0
+    for left, lt in annotations_:
+        for right, rt in annotations_:
+            assert mt.equal(lt, rt) == cl._schema_equal(left, right), (lt, rt)
+            pairs += 1
+    assert pairs > 10_000

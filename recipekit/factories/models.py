@@ -4,7 +4,8 @@
 tweaks, extra exclusions, mixed schemes); ``models/<org>/<checkpoint>/<task>/<name>`` mirror the
 exact mixed-precision layout of a published checkpoint, so their long per-layer pattern lists
 are data. Aliases drop the tier (``gemma/ptq/w4a8_awq-kv_fp8_cast``) or the tier and the
-organisation (``Kimi-K3/ptq/nvfp4_experts-fp8_pb_attention``).
+organisation (``Kimi-K3/ptq/nvfp4_experts-fp8_pb_attention``); checkpoint recipes also answer to
+their legacy ``huggingface/models/<org>/...`` names, as ModelOpt 0.47.0's ``load_recipe`` does.
 """
 
 from __future__ import annotations
@@ -53,7 +54,9 @@ def _hf(path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 def _checkpoint(path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     short = path.split("/", 1)[1]  # drop the organisation
-    return builtin("recipes", f"models/{path}", short)
+    # ``huggingface/models/...``: the layout before 0.47.0, which ModelOpt's load_recipe still
+    # accepts (it rewrites the prefix to ``models/``)
+    return builtin("recipes", f"models/{path}", short, f"huggingface/models/{path}")
 
 
 def _max_not_layerwise(**extra: Any) -> dict[str, Any]:

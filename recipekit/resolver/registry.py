@@ -144,11 +144,13 @@ class Codec(NamedTuple):
 class Reader(NamedTuple):
     """A foreign document format. ``claims(text)`` says whether a document's text is one;
     ``read(text, file=path-or-None, base_dir=dir-or-None, registry=registry)`` returns its plain
-    data (``file`` is set when the text was read from that file)."""
+    data (``file`` is set when the text was read from that file). A format that can also be a
+    directory says so with ``claims_directory(path)``; ``read`` then gets ``text=None``."""
 
     name: str
     claims: Callable[[str], bool]
     read: Callable[..., Any]
+    claims_directory: Callable[[str], bool] | None = None
 
 
 class Registry:

@@ -4,7 +4,8 @@
 
 =========  ==============================================================================
 document   a ``Document`` (already loaded)
-file       an ``os.PathLike``, or a one-line string ending in ``.yaml``/``.yml``/``.json``
+file       an ``os.PathLike``, or a one-line string ending in ``.yaml``/``.yml``/``.json`` or
+           naming an existing directory (a directory recipe, for a reader that takes one)
 name       a one-line string in call grammar: ``NAME`` or ``NAME(args)``, NAME starting with a
            letter or ``_`` and made of letters, digits and ``_ . / - :``
 text       any other string: YAML text (everything ``dump`` writes ends in a newline, so it
@@ -48,7 +49,7 @@ def classify(source: Any) -> Source:
     if isinstance(source, str):
         if "\n" not in source:
             text = source.strip()
-            if text.lower().endswith(keys.INCLUDE_SUFFIXES):
+            if text.lower().endswith(keys.INCLUDE_SUFFIXES) or os.path.isdir(text):
                 return Source("file", text)
             if _NAME.fullmatch(text):
                 return Source("name", text)
@@ -96,6 +97,8 @@ def _known(text: str, registry: Registry) -> None:
 
 
 def _file(path: str, loader: Loader, registry: Registry) -> Document:
+    if os.path.isdir(path):
+        return _directory(path, registry)
     if not os.path.isfile(path):
         raise SourceError(
             f"no such file: {path}", expected="a YAML file, a registered name, or YAML text"
@@ -107,6 +110,18 @@ def _file(path: str, loader: Loader, registry: Registry) -> Document:
             data = reader.read(text, file=path, base_dir=None, registry=registry)
             return Document(data, path, [], [os.path.abspath(path)])
     return loader.from_file(path)
+
+
+def _directory(path: str, registry: Registry) -> Document:
+    """A directory is a document only for a reader that claims it (ModelOpt's recipe dirs)."""
+    for reader in registry.readers:
+        if reader.claims_directory is not None and reader.claims_directory(path):
+            data = reader.read(None, file=path, base_dir=None, registry=registry)
+            return Document(data, path, [], [os.path.abspath(path)])
+    raise SourceError(
+        f"{path} is a directory, and no reader takes it",
+        expected="a YAML file, or a directory recipe (metadata.yml + quantize.yml)",
+    )
 
 
 def _reader(text: str, registry: Registry, stamp: tuple | None = None) -> Any:
