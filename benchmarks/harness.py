@@ -238,3 +238,30 @@ def serve(stdin, stdout) -> None:
         except BaseException:
             reply = ("error", traceback.format_exc(limit=8))
         _send(stdout, reply)
+
+
+class Context:
+    """What one run shares: its parameters (``params``, see ``run.PARAMS``), the interpreters
+    of the sides (``pythons``: side -> interpreter), long-lived workers (one per side key, made
+    on first use and closed at the end) and a log."""
+
+    def __init__(self, params: dict, pythons: dict[str, str], log: Callable[[str], None] = print):
+        self.params, self.pythons, self.log = params, pythons, log
+        self.workers: dict[str, Worker] = {}
+        self.memo: dict[Any, Any] = {}  # results shared between figures (ModelOpt references)
+
+    def worker(self, key: str, python_of: str | None = None, setup: str | None = None) -> Worker:
+        """The worker ``key``, running the interpreter of side ``python_of`` (default ``key``);
+        ``setup`` names a function of that side's module called once when it starts."""
+        if key not in self.workers:
+            w = Worker(self.pythons.get(python_of or key, sys.executable))
+            self.workers[key] = w
+            if setup is not None:
+                module, func = setup.rsplit(".", 1)
+                w.call(module, func)
+        return self.workers[key]
+
+    def close(self) -> None:
+        for w in self.workers.values():
+            w.close()
+        self.workers.clear()
