@@ -189,6 +189,8 @@ class Worker:
 
     def __init__(self, python: str | os.PathLike = sys.executable, env: dict | None = None):
         self.python = str(python)
+        if not Path(self.python).exists():
+            raise Missing(f"no interpreter {self.python}")
         full_env = dict(os.environ if env is None else env)
         full_env["PYTHONPATH"] = os.pathsep.join(
             x for x in (str(REPO), full_env.get("PYTHONPATH")) if x
