@@ -60,7 +60,7 @@ def _recipe_summary(fig: dict) -> list[list[str]]:
     for group, g in fig["groups"].items():
         for key, r in g["ratios"].items():
             peer, ours = key.split("/")
-            name = fig["figure"].replace("_", " ") + (f", {group} overrides" if group else "")
+            name = fig["figure"].replace("_", " ") + (f" ×{group}" if group else "")
             applies = goals.get(key) if goal.get("group", group) == group else None
             rows.append([
                 f"{name} (vs {PEER_NAMES.get(peer, peer)})",
@@ -71,6 +71,20 @@ def _recipe_summary(fig: dict) -> list[list[str]]:
                 goal_text(r.get("median"), applies),
             ])  # fmt: skip
     return rows
+
+
+def marginal_override_cost(fig: dict) -> dict:
+    """µs per extra override on each side: (median at the most - at the fewest) / difference,
+    from the medians over recipes of the overrides figure."""
+    groups = sorted(fig["groups"], key=int)
+    lo, hi = groups[0], groups[-1]
+    out = {}
+    for side in fig["groups"][lo]["times"]:
+        a = fig["groups"][lo]["times"][side].get("median")
+        b = fig["groups"][hi]["times"][side].get("median")
+        if a is not None and b is not None and int(hi) > int(lo):
+            out[side] = (b - a) / (int(hi) - int(lo))
+    return out
 
 
 def _recipe_detail(fig: dict) -> str:
@@ -133,8 +147,8 @@ def summary(res: dict) -> str:
             ])  # fmt: skip
     an = figs.get("anchors")
     if an and "rows" in an:
-        peers = " · ".join(f"{r['item'].split(' ')[0]} {fmt_us(r['times']['cpu']['median'])}"
-                           for r in an["rows"] if not r["item"].startswith(("recipekit", "plain")))  # fmt: skip
+        fiddle = next((r for r in an["rows"] if r["item"].startswith("fiddle")), None)
+        peers = f"fiddle {spread(fiddle['times']['cpu'])}" if fiddle else "fiddle MISSING"
         for r in an["rows"]:
             if r["item"].startswith("recipekit"):
                 x = an["ratios"].get(f"fiddle/{r['item']}")
@@ -149,8 +163,8 @@ def summary(res: dict) -> str:
         for system, why in an.get("missing", {}).items():
             rows.append([f"anchors tree, {system}", "–", "MISSING", why[:100], "", ""])
     return table(
-        ["figure", "recipekit median [min–max]", "peer median [min–max]",
-         "ratio: median [min–max over items]", "checked equal", "issue-13 goal"], rows)  # fmt: skip
+        ["figure", "recipekit: median [min–max]", "peer: median [min–max]",
+         "ratio: median [min–max]", "checked equal", "issue-13 goal"], rows)  # fmt: skip
 
 
 def details(res: dict) -> str:
@@ -160,6 +174,10 @@ def details(res: dict) -> str:
         fig = figs.get(name)
         if fig and "rows" in fig:
             out += [f"### {fig['title']}", f"Caches: {fig['cache']}.", "", _recipe_detail(fig), ""]
+            if name == "overrides" and len(fig["groups"]) > 1:
+                cost = marginal_override_cost(fig)
+                out += ["Cost of one more override (difference of the medians over recipes): "
+                        + ", ".join(f"{s} {fmt_us(c)}" for s, c in cost.items()) + ".", ""]  # fmt: skip
     st = figs.get("startup")
     if st and "rows" in st:
         out += [f"### {st['title']}", f"Interpreter: `{st['python']}`; {st['install']}.", "",
@@ -183,11 +201,26 @@ def details(res: dict) -> str:
     return "\n".join(out)
 
 
+def _versions(v: dict) -> str:
+    rk, mo = v.get("recipekit", {}), v.get("modelopt", {})
+    parts = []
+    if isinstance(rk, dict) and rk:
+        parts.append(f"recipekit {rk.get('recipekit')} (PyYAML {rk.get('pyyaml')}, "
+                     f"libyaml {rk.get('libyaml')})")  # fmt: skip
+    if isinstance(mo, dict) and mo:
+        parts.append(f"nvidia-modelopt {mo.get('nvidia-modelopt')} (pydantic {mo.get('pydantic')}, "
+                     f"import {mo.get('import_s')} s)")  # fmt: skip
+    return "; ".join(parts) or "?"
+
+
 def markdown(res: dict) -> str:
     m: dict[str, Any] = res.get("meta", {})
     head = (
         f"Machine: {m.get('machine', '?')}; {m.get('date', '?')}; mode={m.get('mode', '?')}; "
         f"load average {m.get('load_before', '?')} → {m.get('load_after', '?')}; "
-        f"versions: {m.get('versions', {})}."
+        f"versions: {_versions(m.get('versions', {}))}."
     )
-    return "\n\n".join(["## Results", head, summary(res), details(res)])
+    note = ("Recipe figures: medians over recipes of the per-recipe medians [min–max over "
+            "recipes]; ratios likewise (over the recipes that were checked equal). Start-up: "
+            "over runs. Anchors: over samples. CPU time throughout.")  # fmt: skip
+    return "\n\n".join(["## Results", head, note, summary(res), details(res)])

@@ -32,6 +32,7 @@ FIGURES = ("job", "own_yaml", "same_file", "overrides", "startup", "scaling", "a
 PARAMS = {
     "full": {
         "stems": recipes.ALL_STEMS,
+        "override_stems": recipes.ALL_STEMS[::3],
         "rounds": 3,  # interleaved passes over the items
         "rk_reps": 15,  # recipekit samples per item and pass
         "mo_reps": 4,  # ModelOpt samples per item and pass
@@ -42,6 +43,7 @@ PARAMS = {
     },
     "quick": {
         "stems": recipes.QUICK_STEMS,
+        "override_stems": recipes.QUICK_STEMS[:2],
         "rounds": 1,
         "rk_reps": 5,
         "mo_reps": 2,

@@ -156,4 +156,4 @@ def run(ctx) -> dict:
     }
     return {"figure": FIGURE, "title": TITLE, "cache": CACHE, "goal": GOAL, "rows": rows,
             "ratios": ratios, "equal": equal, "python": str(py),
-            "install": "wheel of this tree, pip install --no-deps into a venv (see docstring)"}  # fmt: skip
+            "install": "a wheel of this tree, pip install --no-deps --force-reinstall (startup.py)"}  # fmt: skip

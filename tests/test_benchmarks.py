@@ -279,3 +279,17 @@ def test_markdown_from_results():
     assert "| job (vs ModelOpt load_recipe) | 2.0 µs [2.0 µs–2.0 µs] | 10.0 µs" in text
     assert "**5.00×** [5.00×–5.00×] | 2/2 | ≥ 500×: not met |" in text
     assert "MISSING: x" in text
+
+
+def test_marginal_override_cost_is_the_slope_between_the_extreme_counts():
+    def group(rk, mo):
+        return {"times": {"recipekit": {"median": rk}, "modelopt": {"median": mo}}}
+
+    fig = {
+        "groups": {
+            "1": group(10.0, 1000.0),
+            "10": group(28.0, 1900.0),
+            "100": group(208.0, 10900.0),
+        }
+    }
+    assert report.marginal_override_cost(fig) == {"recipekit": 2.0, "modelopt": 100.0}
