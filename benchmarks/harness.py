@@ -252,11 +252,18 @@ class Context:
         self.workers: dict[str, Worker] = {}
         self.memo: dict[Any, Any] = {}  # results shared between figures (ModelOpt references)
 
-    def worker(self, key: str, python_of: str | None = None, setup: str | None = None) -> Worker:
-        """The worker ``key``, running the interpreter of side ``python_of`` (default ``key``);
-        ``setup`` names a function of that side's module called once when it starts."""
+    def worker(
+        self,
+        key: str,
+        python_of: str | None = None,
+        setup: str | None = None,
+        env: dict | None = None,
+    ) -> Worker:
+        """The worker ``key``, running the interpreter of side ``python_of`` (default ``key``)
+        in ``env`` (default: this process's environment); ``setup`` names a function of that
+        side's module called once when it starts."""
         if key not in self.workers:
-            w = Worker(self.pythons.get(python_of or key, sys.executable))
+            w = Worker(self.pythons.get(python_of or key, sys.executable), env)
             self.workers[key] = w
             if setup is not None:
                 module, func = setup.rsplit(".", 1)

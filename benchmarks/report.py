@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-RECIPE_FIGURES = ("job", "own_yaml", "same_file", "overrides")
-PEER_NAMES = {"modelopt": "ModelOpt load_recipe", "modelopt_c": "ModelOpt on the C loader"}
+RECIPE_FIGURES = ("job", "own_yaml", "same_file", "overrides", "launcher")
+PEER_NAMES = {
+    "modelopt": "ModelOpt load_recipe",
+    "modelopt_c": "ModelOpt on the C loader",
+    "nemo_run": "nemo_run parse_fn + build",
+}
 
 
 def fmt_us(us: float | None) -> str:
@@ -87,18 +91,21 @@ def marginal_override_cost(fig: dict) -> dict:
     return out
 
 
+def _mark(ok: bool | None) -> str:
+    return "–" if ok is None else "equal" if ok else "DIFFERENT"
+
+
 def _recipe_detail(fig: dict) -> str:
     sides = list(fig["rows"][0]["times"]) if fig["rows"] else []
     keys = list(fig["rows"][0]["ratios"]) if fig["rows"] else []
-    headers = ["recipe", *(["overrides"] if fig["figure"] == "overrides" else []), *sides,
-               *keys, "checks (pre, validated)"]  # fmt: skip
+    check = ("checks: slurm configs equal" if fig["figure"] == "launcher"
+             else "checks: pre-validation, validated")  # fmt: skip
+    headers = ["item", *(["overrides"] if fig["figure"] == "overrides" else []), *sides,
+               *keys, check]  # fmt: skip
     rows = []
     for r in fig["rows"]:
-        checks = ", ".join(
-            f"{side}: {'=' if c['pre'] else '≠' if c['pre'] is False else '?'}"
-            f"{'=' if c['validated'] else '≠'}"
-            for side, c in r["checks"].items()
-        )
+        checks = ", ".join(f"{side}: {_mark(c['pre'])} {_mark(c['validated'])}"
+                           for side, c in r["checks"].items())  # fmt: skip
         rows.append([r["item"], *([str(r["overrides"])] if fig["figure"] == "overrides" else []),
                      *(spread(r["times"][s]) for s in sides),
                      *(fmt_x(r["ratios"][k]) for k in keys), checks])  # fmt: skip
@@ -174,6 +181,9 @@ def details(res: dict) -> str:
         fig = figs.get(name)
         if fig and "rows" in fig:
             out += [f"### {fig['title']}", f"Caches: {fig['cache']}.", "", _recipe_detail(fig), ""]
+            if name == "launcher":
+                out += [f"nemo_run's slurm configs equal the corpus' in {fig['nemo_equals_corpus']}"
+                        f"/{len(fig['rows'])} files.", ""]  # fmt: skip
             if name == "overrides" and len(fig["groups"]) > 1:
                 cost = marginal_override_cost(fig)
                 out += ["Cost of one more override (difference of the medians over recipes): "

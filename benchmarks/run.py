@@ -4,11 +4,11 @@
     python benchmarks/run.py --markdown FILE         # the tables of an earlier run's JSON
 
 One module per figure (``job``, ``own_yaml``, ``same_file``, ``overrides``, ``startup``,
-``scaling``, ``anchors``), all on the timing harness of ``harness.py``; benchmarks/README.md
+``launcher``, ``scaling``, ``anchors``), all on the timing harness of ``harness.py``; benchmarks/README.md
 says what each times. Interpreters: ``--recipekit-python`` (default: this one; the work tree is
-put first on its path), ``--modelopt-python`` (default: this one), ``--anchors-python`` (default:
+put first on its path), ``--modelopt-python``, ``--nemo-python`` (nemo-run 0.11.1; default: this one), ``--anchors-python`` (default:
 this one; needs fiddle, confection, hydra-core), or ``RECIPEKIT_BENCH_{RECIPEKIT,MODELOPT,
-ANCHORS}_PYTHON``. A peer that cannot be imported is reported as MISSING; the rest still runs.
+NEMO,ANCHORS}_PYTHON``. A peer that cannot be imported is reported as MISSING; the rest still runs.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks import recipes, report
 from benchmarks.harness import REPO, Context, Missing, WorkerError
 
-FIGURES = ("job", "own_yaml", "same_file", "overrides", "startup", "scaling", "anchors")
+FIGURES = ("job", "own_yaml", "same_file", "overrides", "launcher", "startup", "scaling", "anchors")
 PARAMS = {
     "full": {
         "stems": recipes.ALL_STEMS,
@@ -36,6 +36,7 @@ PARAMS = {
         "rounds": 3,  # interleaved passes over the items
         "rk_reps": 15,  # recipekit samples per item and pass
         "mo_reps": 4,  # ModelOpt samples per item and pass
+        "launcher_all": True,
         "startup_runs": 15,
         "scaling_sizes": [1_000, 3_000, 10_000, 30_000, 100_000],
         "scaling_reps": [15, 9, 5, 3, 3],
@@ -47,6 +48,7 @@ PARAMS = {
         "rounds": 1,
         "rk_reps": 5,
         "mo_reps": 2,
+        "launcher_all": False,
         "startup_runs": 3,
         "scaling_sizes": [1_000, 10_000],
         "scaling_reps": [3, 1],
@@ -108,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--modelopt-python", default=env("RECIPEKIT_BENCH_MODELOPT_PYTHON", sys.executable)
     )
+    ap.add_argument("--nemo-python", default=env("RECIPEKIT_BENCH_NEMO_PYTHON", sys.executable))
     ap.add_argument(
         "--anchors-python", default=env("RECIPEKIT_BENCH_ANCHORS_PYTHON", sys.executable)
     )
@@ -127,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     mode = "quick" if a.quick else "full"
     params = {**PARAMS[mode], "reference": a.reference, "regular_venv": a.regular_venv}
     pythons = {"recipekit": a.recipekit_python, "modelopt": a.modelopt_python,
-               "anchors": a.anchors_python}  # fmt: skip
+               "nemo_run": a.nemo_python, "anchors": a.anchors_python}  # fmt: skip
     ctx = Context(params, pythons, log=lambda s: print(s, file=sys.stderr, flush=True))
     meta = {"machine": machine(), "mode": mode, "pythons": pythons,
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
