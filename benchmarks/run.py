@@ -23,10 +23,12 @@ import time
 import traceback
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The repository root replaces this script's folder on the path: benchmarks/*.py are imported as
+# benchmarks.*, and must not shadow top-level modules of the same name (``profile``, ...).
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from benchmarks import recipes, report
-from benchmarks.harness import REPO, Context, Missing, WorkerError
+from benchmarks import recipes, report  # noqa: E402
+from benchmarks.harness import REPO, Context, Missing, WorkerError  # noqa: E402
 
 FIGURES = ("job", "own_yaml", "same_file", "overrides", "launcher", "startup", "scaling", "anchors")
 PARAMS = {

@@ -10,9 +10,11 @@ import os
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The repository root replaces this script's folder on the path: benchmarks/*.py are imported as
+# benchmarks.*, and must not shadow top-level modules of the same name (``profile``, ...).
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from benchmarks.harness import serve
+from benchmarks.harness import serve  # noqa: E402
 
 if __name__ == "__main__":
     replies = os.fdopen(os.dup(1), "wb")
