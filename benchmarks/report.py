@@ -174,7 +174,7 @@ def summary(res: dict) -> str:
          "ratio: median [min–max]", "checked equal", "issue-13 goal"], rows)  # fmt: skip
 
 
-def details(res: dict) -> str:
+def _details(res: dict) -> str:
     out = []
     figs = res["figures"]
     for name in RECIPE_FIGURES:
@@ -223,7 +223,7 @@ def _versions(v: dict) -> str:
     return "; ".join(parts) or "?"
 
 
-def markdown(res: dict) -> str:
+def markdown(res: dict, details: bool = True) -> str:
     m: dict[str, Any] = res.get("meta", {})
     head = (
         f"Machine: {m.get('machine', '?')}; {m.get('date', '?')}; mode={m.get('mode', '?')}; "
@@ -233,4 +233,5 @@ def markdown(res: dict) -> str:
     note = ("Recipe figures: medians over recipes of the per-recipe medians [min–max over "
             "recipes]; ratios likewise (over the recipes that were checked equal). Start-up: "
             "over runs. Anchors: over samples. CPU time throughout.")  # fmt: skip
-    return "\n\n".join(["## Results", head, note, summary(res), details(res)])
+    parts = [head, note, summary(res)]
+    return "\n\n".join(["## Results", *parts, *([_details(res)] if details else [])])

@@ -1,7 +1,7 @@
 """recipekit benchmarks: select the figures, run them, write the JSON, print the markdown.
 
     python benchmarks/run.py [--quick] [--figures job,own_yaml,...] [--json FILE]
-    python benchmarks/run.py --markdown FILE         # the tables of an earlier run's JSON
+    python benchmarks/run.py --markdown FILE [--summary]   # the tables of an earlier run's JSON
 
 One module per figure (``job``, ``own_yaml``, ``same_file``, ``overrides``, ``startup``,
 ``launcher``, ``scaling``, ``anchors``), all on the timing harness of ``harness.py``; benchmarks/README.md
@@ -106,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--figures", default=",".join(FIGURES), help="comma-separated subset")
     ap.add_argument("--json", default=str(REPO / "benchmarks" / "results.json"))
     ap.add_argument("--markdown", metavar="FILE", help="print the tables of FILE and exit")
+    ap.add_argument("--summary", action="store_true", help="with --markdown: the summary only")
     ap.add_argument(
         "--recipekit-python", default=env("RECIPEKIT_BENCH_RECIPEKIT_PYTHON", sys.executable)
     )
@@ -123,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="virtualenv for the start-up figure's regular install (made if absent)")  # fmt: skip
     a = ap.parse_args(argv)
     if a.markdown:
-        print(report.markdown(json.loads(Path(a.markdown).read_text())))
+        print(report.markdown(json.loads(Path(a.markdown).read_text()), details=not a.summary))
         return 0
     names = [n.strip() for n in a.figures.split(",") if n.strip()]
     unknown = sorted(set(names) - set(FIGURES))

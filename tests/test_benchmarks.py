@@ -11,6 +11,8 @@ import enum
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from benchmarks import anchors, harness, overrides, recipes, report, scaling, startup
 
@@ -83,6 +85,21 @@ def test_over_items_skips_items_that_do_not_count():
         "max": 6.0,
         "n": 3,
     }
+
+
+@given(st.lists(st.floats(min_value=0, max_value=1e9), min_size=1, max_size=50))
+def test_summary_brackets_the_median(samples):
+    s = harness.summarize(samples)
+    assert s["min"] <= s["median"] <= s["max"] and s["n"] == len(samples)
+
+
+@given(
+    st.floats(min_value=-3, max_value=3),
+    st.floats(min_value=1e-3, max_value=1e3),
+    st.lists(st.integers(min_value=1, max_value=10**6), min_size=2, max_size=8, unique=True),
+)
+def test_fit_exponent_recovers_a_power_law(k, c, xs):
+    assert math.isclose(harness.fit_exponent(xs, [c * x**k for x in xs]), k, abs_tol=1e-6)
 
 
 @pytest.mark.parametrize(
