@@ -205,8 +205,13 @@ class Worker:
         )
 
     def call(self, module: str, func: str, **kwargs: Any) -> Any:
-        _send(self.proc.stdin, (module, func, kwargs))
-        ok, value = _recv(self.proc.stdout)
+        try:
+            _send(self.proc.stdin, (module, func, kwargs))
+            ok, value = _recv(self.proc.stdout)
+        except (EOFError, BrokenPipeError) as exc:
+            raise WorkerError(
+                f"the worker of {self.python} died (exit {self.proc.wait()})"
+            ) from exc
         if ok == "missing":
             raise Missing(value)
         if ok != "ok":

@@ -158,6 +158,9 @@ def test_worker_round_trip_keeps_tuples_and_reports_errors():
         )
         with pytest.raises(harness.WorkerError, match="no_such_function"):
             w.call("scaling", "no_such_function")
+        w.proc.kill()
+        with pytest.raises(harness.WorkerError, match="died"):
+            w.call("scaling", "count_nodes", x=1)
     finally:
         w.close()
 
