@@ -13,7 +13,8 @@ item, and checks it against ModelOpt's result for the same recipe and overrides
 * ``validated``: recipekit's data, validated by ModelOpt's pydantic schema, equals
   ``load_recipe``'s result — the object a user of ModelOpt gets.
 
-An item's ratio counts only if both hold. A ModelOpt side on another parser (the C loader) is
+An item's ratio counts only if both hold, and if recipekit returned the same result in every
+round (``stable``). A ModelOpt side on another parser (the C loader) is
 checked the same way: its own ``reference`` must equal the plain one.
 """
 
@@ -115,7 +116,8 @@ def compare(
     group_of: Callable[[Any], str] = lambda item: "",
 ) -> dict:
     """Interleaved per-item samples of every side, the checks, and ratios peer / ours."""
-    results: dict[Any, Any] = {}
+    results: dict[Any, Any] = {}  # the first result of each of our sides per item
+    seen: dict[Any, set[str]] = {}  # all of them, canonical: one per round, which must agree
 
     def measure(label: str, item: Any) -> list[float]:
         side = sides[label]
@@ -123,6 +125,7 @@ def compare(
         out = worker(ctx, side.worker).call(side.module, "measure", reps=reps, **side.kwargs(item))
         if side.ours:
             results.setdefault((label, item), out["result"])
+            seen.setdefault((label, item), set()).add(canonical(out["result"]))
         return out["samples"]
 
     samples = interleave(items, list(sides), measure, rounds=ctx.params["rounds"])
@@ -132,6 +135,9 @@ def compare(
     for item in items:
         stem, ov = stem_of(item), overrides_of(item)
         checks = {o: check(ctx, stem, ov, results[(o, item)]) for o in ours}
+        for o in ours:  # a result that changed between rounds never counts
+            checks[o]["stable"] = len(seen[(o, item)]) == 1
+            checks[o]["equal"] = checks[o]["equal"] and checks[o]["stable"]
         for p in peers:
             if sides[p].worker == MODELOPT_C:
                 checks[p] = check_c_loader(ctx, stem)

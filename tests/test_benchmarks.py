@@ -250,6 +250,24 @@ class FakeContext(harness.Context):
         self.workers = {"recipekit": FakeWorker(rk), "modelopt": FakeWorker(mo)}
 
 
+def test_compare_drops_an_item_whose_result_changes_between_rounds():
+    calls = []
+
+    def result(source):
+        calls.append(source)
+        return {"x": 1} if len(calls) <= 2 else {"x": 2}  # round 2 differs
+
+    ctx = FakeContext(result)
+    sides = {
+        "recipekit": recipes.Side("recipekit", "side_recipekit",
+                                  lambda s: {"source": recipes.recipe_name(s)}, True),
+        "modelopt": recipes.Side("modelopt", "side_modelopt", lambda s: {"recipe": s}),
+    }  # fmt: skip
+    rows = recipes.compare(ctx, items=["a", "b"], sides=sides)["rows"]
+    assert [r["checks"]["recipekit"]["stable"] for r in rows] == [False, False]
+    assert [r["ratios"]["modelopt/recipekit"] for r in rows] == [None, None]
+
+
 def test_compare_counts_only_items_equal_to_modelopt():
     ctx = FakeContext(lambda source: {"x": 1} if source.endswith("/a") else {"x": 1.0})
     sides = {
@@ -259,7 +277,9 @@ def test_compare_counts_only_items_equal_to_modelopt():
     }  # fmt: skip
     got = recipes.compare(ctx, items=["a", "b"], sides=sides)
     a, b = got["rows"]
-    assert a["checks"]["recipekit"] == {"pre": True, "validated": True, "equal": True}
+    assert a["checks"]["recipekit"] == {
+        "pre": True, "validated": True, "stable": True, "equal": True,
+    }  # fmt: skip
     assert b["checks"]["recipekit"]["pre"] is False  # 1.0 is not 1
     assert a["ratios"] == {"modelopt/recipekit": 5.0} and b["ratios"] == {
         "modelopt/recipekit": None
