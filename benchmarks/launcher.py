@@ -11,8 +11,8 @@ temporary directory that both sides read, under the environment the corpus was r
   own path; ``cli_parser.parse_value``'s lru cache cleared before every call (untimed), as in
   ``shared/reference/nemo_run-0.11.1/spec.md`` §9.
 * recipekit: ``recipekit.resolve(Path(FILE), registry=reg)`` with the plugin
-  ``examples/launcher/slurm_factory.py`` registered in a fresh registry (``Registry(builtins=
-  False)``, as the launcher tests do); caches cleared before every call (untimed).
+  ``examples/launcher/slurm_factory.py`` registered in a fresh registry (``Registry()``,
+  as the launcher tests do); caches cleared before every call (untimed).
 
 Both end with final values (``<<global_vars.X>>`` substituted). The ratio of a file counts only
 if each task's ``slurm_config`` (all fields, ``dataclasses.asdict``) is equal on both sides as
@@ -95,7 +95,7 @@ def rk_setup(plugin: str) -> bool:
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
-    reg = recipekit.Registry(builtins=False)
+    reg = recipekit.Registry()
     module.register(reg)
     _STATE["reg"] = reg
     return True
