@@ -39,6 +39,14 @@ def _parser() -> argparse.ArgumentParser:
             help="let documents import modules under PREFIX for _target_ (repeatable; '*' allows all)",
         )
 
+    def no_validate(p: argparse.ArgumentParser) -> None:  # issue 11
+        p.add_argument(
+            "--no-validate",
+            dest="validate",
+            action="store_false",
+            help="do not validate recipes against ModelOpt 0.47.0's schema",
+        )
+
     p = sub.add_parser(
         "resolve", help="resolve a recipe (registered name or YAML file) and print it"
     )
@@ -54,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
         "--form", choices=("expanded", "annotated", "factory", "nemo-run"), default="expanded"
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    no_validate(p)
     common(p)
 
     p = sub.add_parser("list", help="list registered factories")
@@ -87,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
         "check", help="validate documents without calling any factory (pre-commit friendly)"
     )
     p.add_argument("files", nargs="+", metavar="FILE")
+    no_validate(p)
     common(p)
 
     p = sub.add_parser("convert", help="rewrite a ModelOpt $import YAML file in _factory_ form")
@@ -170,6 +180,7 @@ def _resolve(args: argparse.Namespace) -> int:
         args.overrides,
         allow_imports=_allow(args),
         record=args.form == "annotated",
+        validate=args.validate,
     )
     _write(dump(res, form=args.form, format=args.format), args.output)
     return EXIT_OK

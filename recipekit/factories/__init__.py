@@ -22,8 +22,11 @@ __all__ = ["codecs", "install", "models", "numerics", "presets", "recipes", "uni
 
 
 def install(registry: Registry) -> None:
-    """Register every built-in factory and ModelOpt's ExMy codec (``num_bits: e4m3``) into
-    ``registry``."""
+    """Register every built-in factory and ModelOpt's ExMy codec (``num_bits: e4m3``) and
+    schema validator into ``registry``."""
     for func, spec in BUILTINS:
         registry.register(func, **spec)
     codecs.register(registry)
+    from recipekit import schemas  # ModelOpt's schema validator (its JSON loads on first use)
+
+    schemas.register(registry)

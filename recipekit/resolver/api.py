@@ -3,6 +3,7 @@
 ``resolve`` runs the passes in order, each a small module over plain data:
 
     load (document) -> interpolate -> check (+ parse overrides) -> build -> override -> hooks
+    -> validate (the registry's validators; on failure resolved again with provenance to locate)
 
 Problems found by ``check`` and by parsing the overrides are raised together, before any factory
 runs. ``Resolution`` keeps what the later forms need: the document (for the ``factory`` form),
@@ -17,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import caches, keys, nodes, paths, serialize, yamlio
+from . import validate as validation
 from . import overrides as ov
 from .build import Builder, Origin
 from .check import check
@@ -175,8 +177,10 @@ def resolve_full(
     allow_imports: nodes.AllowImports = (),
     record: bool = False,
     base_dir: str | None = None,
+    validate: bool = True,
 ) -> Resolution:
-    """Resolve ``source`` and keep the document, the pre-override data and provenance."""
+    """Resolve ``source`` and keep the document, the pre-override data and provenance.
+    ``validate=False`` skips the registry's validators (ModelOpt's recipe schema)."""
     reg = _registry(registry)
     texts = tuple(overrides)
     try:
@@ -200,6 +204,18 @@ def resolve_full(
                 data = hook(data)
             except RecipekitError as exc:
                 raise exc.located(mark=mark_at(doc, exc.path)) from None
+        if validate:  # issue 11: validation pass (lead: re-home into the pipeline)
+            found = validation.problems(data, reg, validation.root_entry(doc))
+            if found:
+                origins = builder.origins
+                if origins is None:
+                    again = resolve_full(
+                        source, texts, registry=reg, allow_imports=allow_imports,
+                        record=True, base_dir=base_dir, validate=False,
+                    )  # fmt: skip
+                    origins = again.origins
+                validation.locate(found, origins, lambda path: mark_at(doc, path))
+                raise_collected(found, doc.file)
     except RecursionError:
         raise YamlError(
             "the document is nested too deeply or refers to itself",
@@ -271,13 +287,20 @@ def resolve(
     registry: Registry | None = None,
     allow_imports: nodes.AllowImports = (),
     base_dir: str | None = None,
+    validate: bool = True,
 ) -> Any:
     """Resolve a registered name (optionally in call syntax), a YAML path, YAML text or plain
     data into plain data, applying dot-list ``overrides`` to the result.
 
-    Raises ``RecipekitError`` (often a ``ProblemReport`` of several problems) for bad input."""
+    Raises ``RecipekitError`` (often a ``ProblemReport`` of several problems) for bad input;
+    the result is validated against the registry's validators unless ``validate=False``."""
     return resolve_full(
-        source, overrides, registry=registry, allow_imports=allow_imports, base_dir=base_dir
+        source,
+        overrides,
+        registry=registry,
+        allow_imports=allow_imports,
+        base_dir=base_dir,
+        validate=validate,
     ).data
 
 

@@ -1,0 +1,477 @@
+"""Validation of recipes against ModelOpt 0.47.0's own schema, as data.
+
+``modelopt-0.47.0/`` holds JSON Schemas that ``tests/oracle/modelopt_schema.py`` exports from
+ModelOpt's pydantic classes (``extra="forbid"`` is ``additionalProperties: false``), and
+``INDEX.json``, which says which schema applies to what: each ``metadata.recipe_type`` (and the
+section ModelOpt's ``load_recipe`` requires for it), each kind of factory result (``numeric`` ->
+``QuantizerAttributeConfig``, ``unit`` -> ``QuantizerCfgEntry``, ``units`` -> its list,
+``preset`` -> ``QuantizeConfig``) and each calibration ``method``.
+
+What is checked, in ``validate(data)`` (a whole resolved document; anything that is not a recipe
+gives no problems):
+
+* the loader's rules (``modelopt.recipe.loader``): ``metadata.recipe_type`` present and one of
+  ModelOpt's types, and the type's section (``quantize`` for ``ptq``) present;
+* the recipe class's schema: unknown keys, wrong types, bad enum values, missing fields;
+* ``quantize.algorithm`` (and an AutoQuantize ``kv_cache``/candidate's), which ModelOpt does *not*
+  validate when loading: ``mtq.calibrate`` validates it later with
+  ``CalibrateModeRegistry["<method>_calibrate"].config_class`` (report §3.3), so an unknown method
+  or key fails there, after the model is loaded. The same schemas are used here, earlier.
+
+Two validators, each for what it is best at, both imported only when validating (never by
+``import recipekit``): ``fastjsonschema`` compiles a schema into a Python function (6 ms for the
+PTQ recipe, once per process) that accepts a valid document in about 0.5 ms; only when it rejects
+one, ``jsonschema`` (45 ms to import) walks the document again to report *every* problem with its
+path, descending into ``anyOf`` branches. Its errors become ``BadFieldError`` (unknown or missing
+keys: the allowed field names and a did-you-mean) or ``BadArgumentError`` (types, enum values).
+Pydantic validators written as code (e.g. "an entry must set ``cfg`` or ``enable``") are not in
+the schema and are not checked here.
+
+The data is checked in its JSON form: tuples as lists, ``-1`` block-size keys as ``"-1"``. JSON
+Schema's types are strict where pydantic's lax mode coerces (``enable: "yes"``, ``num_bits: "8"``
+load in ModelOpt and are rejected here; see docs/compatibility.md).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from recipekit.resolver import caches
+from recipekit.resolver.errors import BadArgumentError, BadFieldError, RecipekitError, closest
+
+MODELOPT_VERSION = "0.47.0"
+FOLDER = f"modelopt-{MODELOPT_VERSION}"
+
+#: which schema a registered factory's result has, by the factory's namespace
+NAMESPACE_KINDS = {"numerics": "numeric", "units": "unit", "presets": "preset"}
+
+_SCHEMAS = caches.table("schemas.schema")
+_FAST = caches.table("schemas.fast")
+_SLOW = caches.table("schemas.explain")
+
+
+def index() -> dict[str, Any]:
+    """``INDEX.json``: recipe types, kinds and algorithm methods -> schema names."""
+    return schema("INDEX")
+
+
+def schema(name: str) -> dict[str, Any]:
+    """The JSON Schema ``name`` (a dotted ModelOpt class path, or ``INDEX``), memoised."""
+    found = _SCHEMAS.get(name)
+    if found is None:
+        from importlib import resources
+
+        text = resources.files(__name__).joinpath(FOLDER, f"{name}.json").read_text("utf-8")
+        found = json.loads(text)
+        _SCHEMAS.put(name, found)
+    return found
+
+
+def recipe_types() -> list[str]:
+    return sorted(index()["recipe_types"])
+
+
+def kind_schema(kind: str) -> str | None:
+    """The schema name of a kind of result (``numeric``, ``unit``, ``units``, ``preset``) or of
+    a recipe type (``recipe:ptq``)."""
+    if kind.startswith("recipe:"):
+        found = index()["recipe_types"].get(kind[7:])
+        return found["schema"] if found else None
+    return index()["kinds"].get(kind)
+
+
+def field_names(name: str) -> list[str]:
+    """The keys an object of schema ``name`` allows, in declaration order."""
+    return list(schema(name).get("properties", {}))
+
+
+# ---------------------------------------------------------------------------- the registry hook
+def fields(entry: Any) -> Sequence[str] | None:
+    """The allowed keys of a registered factory's result: by its namespace (numerics ->
+    QuantizerAttributeConfig, units -> QuantizerCfgEntry, presets -> QuantizeConfig), None when
+    unknown (recipes: the type is known only after the call)."""
+    kind = NAMESPACE_KINDS.get(getattr(entry, "namespace", None))
+    return field_names(kind_schema(kind)) if kind else None
+
+
+def entry_kind(entry: Any) -> str | None:
+    """The kind of a registered factory's result, for validating what ``resolve NAME`` returns."""
+    kind = NAMESPACE_KINDS.get(getattr(entry, "namespace", None))
+    if kind == "unit" and _returns_list(entry):
+        return "units"
+    return kind
+
+
+def _returns_list(entry: Any) -> bool:
+    import typing
+
+    ann = entry.hints.get("return")
+    return ann in (list, tuple) or typing.get_origin(ann) in (list, tuple)
+
+
+def validate(data: Any, kind: str | None = None) -> list[RecipekitError]:
+    """Every problem of a resolved document (``[]`` when it is fine or not a recipe). ``kind``
+    forces a schema (see ``kind_schema``) for a factory result that is not a whole recipe."""
+    if kind is None:
+        if not is_recipe(data):
+            return []
+        return _validate_recipe(data)
+    name = kind_schema(kind)
+    if name is None:
+        return []
+    problems = _check(name, data, ())
+    if kind == "preset" and isinstance(data, dict):
+        problems += _check_algorithm(data, ())
+    return problems
+
+
+def is_recipe(data: Any) -> bool:
+    """A recipe document: a mapping with a ``metadata`` mapping (ModelOpt's ``load_recipe``
+    peeks ``metadata.recipe_type``)."""
+    return isinstance(data, dict) and isinstance(data.get("metadata"), dict)
+
+
+def _validate_recipe(data: dict) -> list[RecipekitError]:
+    types = index()["recipe_types"]
+    rtype = data["metadata"].get("recipe_type")
+    if rtype is None:
+        return [
+            BadFieldError(
+                "a recipe needs metadata.recipe_type",
+                path=("metadata",),
+                expected="recipe_type: one of " + ", ".join(sorted(types)),
+                hint=f"ModelOpt {MODELOPT_VERSION}'s load_recipe rejects a recipe without it",
+            )
+        ]
+    if rtype not in types:
+        return [
+            BadArgumentError(
+                f"unknown recipe_type {rtype!r}",
+                path=("metadata", "recipe_type"),
+                expected="one of " + ", ".join(sorted(types)),
+                suggestions=closest(str(rtype), types),
+            )
+        ]
+    spec = types[rtype]
+    if spec["requires"] and spec["requires"] not in data:
+        return [
+            BadFieldError(
+                f"a {rtype} recipe needs a {spec['requires']!r} section",
+                path=(),
+                expected=f"top-level key {spec['requires']!r}",
+                suggestions=closest(spec["requires"], [str(k) for k in data]),
+            )
+        ]
+    problems = _check(spec["schema"], data, ())
+    for section in ("quantize",):
+        if isinstance(data.get(section), dict):
+            problems += _check_algorithm(data[section], (section,))
+    return problems
+
+
+# ---------------------------------------------------------------------------- algorithm
+def _check_algorithm(config: dict, at: tuple) -> list[RecipekitError]:
+    """``algorithm`` as ``mtq.calibrate`` validates it: a method name, ``None``, a mapping with a
+    ``method`` and that method's fields, or a list of those."""
+    if "algorithm" not in config:
+        return []
+    algo = config["algorithm"]
+    items = list(enumerate(algo)) if isinstance(algo, list) else [(None, algo)]
+    methods = index()["algorithms"]
+    problems: list[RecipekitError] = []
+    for i, item in items:
+        where = (*at, "algorithm") if i is None else (*at, "algorithm", i)
+        if item is None:
+            continue
+        if hasattr(item, "model_dump"):  # a ModelOpt config object
+            continue
+        method = item.get("method", "max") if isinstance(item, dict) else item
+        path = (*where, "method") if isinstance(item, dict) else where
+        if not isinstance(method, str) and method is not None:
+            continue  # the schema already reported the type
+        key = "null" if method is None else method
+        if key not in methods:
+            names = sorted(m for m in methods if m != "null")
+            problems.append(
+                BadArgumentError(
+                    f"unknown calibration method {method!r}",
+                    path=path,
+                    expected="one of " + ", ".join(names) + " or null",
+                    suggestions=closest(str(method), names),
+                    hint="mtq.calibrate rejects it (CalibrateModeRegistry); ModelOpt's loader does not check",
+                )
+            )
+        elif isinstance(item, dict):
+            problems += _check(methods[key], item, where)
+    return problems
+
+
+# ---------------------------------------------------------------------------- schema checking
+def _check(name: str, data: Any, at: tuple) -> list[RecipekitError]:
+    doc = to_json(data)
+    fast = _FAST.get(name)
+    if fast is None:
+        import fastjsonschema
+
+        fast = fastjsonschema.compile(_for_fastjsonschema(lax(name)), detailed_exceptions=False)
+        _FAST.put(name, fast)
+    try:
+        fast(doc)
+        return []
+    except Exception:  # fastjsonschema.JsonSchemaException: explain it below
+        pass
+    return _explain(name, doc, data, at)
+
+
+#: pydantic's lax mode (ModelOpt validates in it): what a field of each JSON type also accepts
+_BOOL_WORDS = ["0", "1", "f", "false", "n", "no", "off", "on", "t", "true", "y", "yes"]
+_LAX = {
+    "integer": {"anyOf": [{"type": "integer"}, {"type": "boolean"}]},
+    "number": {"anyOf": [{"type": "number"}, {"type": "boolean"}]},
+    "boolean": {"anyOf": [{"type": "boolean"}, {"enum": [0, 1]}, {"enum": _BOOL_WORDS}]},
+}
+_LAX_SCHEMAS = caches.table("schemas.lax")
+
+
+def lax(name: str) -> dict[str, Any]:
+    """Schema ``name`` as pydantic's lax mode applies it: a bool is also an int or a float
+    (``four_over_six: true`` loads as ``1``), ``0``/``1`` and ``"yes"``/``"off"``... are bools.
+    (JSON Schema alone is stricter; ``enable: maybe`` fails in both.)"""
+    found = _LAX_SCHEMAS.get(name)
+    if found is None:
+        found = _laxed(schema(name))
+        _LAX_SCHEMAS.put(name, found)
+    return found
+
+
+def _laxed(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_laxed(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: _laxed(v) for k, v in value.items()}
+    kind = out.get("type")
+    if (
+        isinstance(kind, str)
+        and kind in _LAX
+        and len(out) == 1 + sum(k in out for k in ("title", "description", "default"))
+    ):
+        del out["type"]
+        out.update(_LAX[kind])
+    return out
+
+
+def _for_fastjsonschema(value: Any) -> Any:
+    """The schema without annotations (they only slow compiling down) and with ``const: x`` as
+    the equivalent ``enum: [x]`` (fastjsonschema 2.22 cannot compile ``const`` without detailed
+    exceptions)."""
+    if isinstance(value, dict):
+        out = {
+            k: _for_fastjsonschema(v)
+            for k, v in value.items()
+            if k not in ("description", "title", "default", "examples", "const")
+        }
+        if "const" in value:
+            out["enum"] = [value["const"]]
+        return out
+    if isinstance(value, list):
+        return [_for_fastjsonschema(v) for v in value]
+    return value
+
+
+def to_json(value: Any) -> Any:
+    """The JSON form the schema describes: tuples as lists, non-str keys as text."""
+    if isinstance(value, dict):
+        return {k if isinstance(k, str) else _key(k): to_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    return value
+
+
+def _key(key: Any) -> str:
+    return json.dumps(key) if isinstance(key, (bool, type(None))) else str(key)
+
+
+def _explain(name: str, doc: Any, data: Any, at: tuple) -> list[RecipekitError]:
+    validator = _SLOW.get(name)
+    if validator is None:
+        import jsonschema
+
+        validator = jsonschema.Draft202012Validator(lax(name))
+        _SLOW.put(name, validator)
+    from jsonschema.exceptions import best_match
+
+    problems: list[RecipekitError] = []
+    for error in validator.iter_errors(doc):
+        if error.validator in ("anyOf", "oneOf"):
+            error = _deepest(error, best_match)
+        problems += _translate(error, data, at, validator)
+    # a misspelt required key is one problem ("unknown 'quantizer_nme', did you mean ..."), not two
+    typos = {
+        (p.path[:-1], s) for p in problems if p.message.startswith("unknown") for s in p.suggestions
+    }
+    return [
+        p for p in problems if not (p.message.startswith("missing") and (p.path, p.key) in typos)
+    ]
+
+
+def _deepest(error: Any, best_match: Any) -> Any:
+    """In an ``anyOf``, the branch that fits the value's shape (an object for a mapping...)."""
+    while error.context and not any(error.schema.get("anyOf") == f["anyOf"] for f in _LAX.values()):
+        shaped = [e for e in error.context if e.validator not in ("type",)]
+        pick = best_match(shaped) if shaped else None
+        if pick is None or len(pick.absolute_path) < len(error.absolute_path):
+            return error
+        error = pick
+        if error.validator not in ("anyOf", "oneOf"):
+            break
+    return error
+
+
+def _real_path(data: Any, json_path: Sequence[Any]) -> tuple:
+    """The key path in the original data (``"-1"`` back to ``-1``)."""
+    out, node = [], data
+    for key in json_path:
+        if isinstance(node, dict) and key not in node:
+            key = next((k for k in node if _key(k) == key), key)
+        out.append(key)
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return tuple(out)
+
+
+def _translate(error: Any, data: Any, at: tuple, validator: Any) -> list[RecipekitError]:
+    path = (*at, *_real_path(data, list(error.absolute_path)))
+    rule, sch, value = error.validator, error.schema, error.instance
+    if rule == "additionalProperties" and isinstance(value, dict):
+        allowed = list(sch.get("properties", {}))
+        extra = [k for k in value if k not in allowed]
+        return [
+            BadFieldError(
+                f"unknown key {k!r}",
+                path=(*path, _real_path(_at(data, path[len(at) :]), [k])[0]),
+                expected=f"a field of {sch.get('title', 'this mapping')}: {', '.join(allowed)}",
+                suggestions=closest(str(k), allowed),
+            )
+            for k in extra
+        ]
+    if rule == "required":
+        missing = [k for k in error.validator_value if k not in value]
+        return [_missing(k, path, sch, error.validator_value) for k in missing]
+    if rule in ("enum", "const", "pattern"):
+        choices = _choices(sch)
+        return [
+            BadArgumentError(
+                f"{value!r} is not allowed here",
+                path=path,
+                expected="one of " + ", ".join(map(repr, choices)),
+                suggestions=closest(str(value), [str(c) for c in choices]),
+            )
+        ]
+    parent = _parent_schema(error)
+    expected = _describe(parent if parent is not None else sch, validator)
+    return [
+        BadArgumentError(
+            f"{value!r} has the wrong type" if rule in ("type", "anyOf") else error.message,
+            path=path,
+            expected=expected,
+        )
+    ]
+
+
+def _missing(key: str, path: tuple, sch: dict, required: Sequence[str]) -> RecipekitError:
+    error = BadFieldError(
+        f"missing required key {key!r}",
+        path=path,
+        expected=f"{sch.get('title', 'this mapping')} requires: {', '.join(required)}",
+    )
+    error.key = key
+    return error
+
+
+def _at(data: Any, path: Sequence[Any]) -> Any:
+    for key in path:
+        try:
+            data = data[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _parent_schema(error: Any) -> Any:
+    """For a ``type`` error inside an ``anyOf``, the whole ``anyOf`` (to list every option)."""
+    parent = error.parent
+    while parent is not None and parent.validator in ("anyOf", "oneOf"):
+        if list(parent.absolute_path) != list(error.absolute_path):
+            break
+        top = parent
+        parent = parent.parent
+        error = top
+    return error.schema if error.validator in ("anyOf", "oneOf") else None
+
+
+def _choices(sch: dict) -> list[Any]:
+    if "enum" in sch:
+        return list(sch["enum"])
+    if "const" in sch:
+        return [sch["const"]]
+    pattern = sch.get("pattern", "")
+    return [part.strip("^$") for part in pattern.split("|")]
+
+
+def _describe(sch: Any, validator: Any) -> str:
+    """A short human description of what a (sub)schema accepts."""
+    if not isinstance(sch, dict):
+        return "anything"
+    if "$ref" in sch:
+        target = _lookup(validator.schema, sch["$ref"])
+        title = target.get("title") if isinstance(target, dict) else None
+        if isinstance(target, dict) and "enum" in target:
+            return "one of " + ", ".join(map(repr, target["enum"]))
+        return f"a {title} mapping" if title else _describe(target, validator)
+    for kind, form in _LAX.items():
+        if sch.get("anyOf") == form["anyOf"]:
+            return _describe({"type": kind}, validator)
+    for key in ("anyOf", "oneOf"):
+        if key in sch:
+            return " or ".join(_describe(s, validator) for s in sch[key])
+    if "enum" in sch or "const" in sch or "pattern" in sch:
+        return "one of " + ", ".join(map(repr, _choices(sch)))
+    kind = sch.get("type")
+    if kind == "array":
+        if "prefixItems" in sch:
+            return "[" + ", ".join(_describe(s, validator) for s in sch["prefixItems"]) + "]"
+        return (
+            f"a list of {_describe(sch.get('items', {}), validator)}"
+            if sch.get("items")
+            else "a list"
+        )
+    if kind == "object":
+        return "a mapping"
+    names = {"integer": "an int", "number": "a number", "string": "a string",
+             "boolean": "a bool (true/false)", "null": "null"}  # fmt: skip
+    return names.get(kind, str(kind) if kind else "anything")
+
+
+def _lookup(root: dict, ref: str) -> Any:
+    node: Any = root
+    for part in ref.lstrip("#/").split("/"):
+        node = node.get(part, {}) if isinstance(node, dict) else {}
+    return node
+
+
+# ---------------------------------------------------------------------------- installing
+def validator() -> Any:
+    """The registry ``Validator`` of ModelOpt 0.47.0's schema."""
+    from recipekit.resolver.registry import Validator
+
+    return Validator(f"modelopt-{MODELOPT_VERSION}", validate, fields, entry_kind)
+
+
+def register(registry: Any) -> None:
+    """Install the ModelOpt schema validator into ``registry`` (the default registry gets it)."""
+    registry.add_validator(validator())
