@@ -27,6 +27,6 @@ def install(registry: Registry) -> None:
     for func, spec in BUILTINS:
         registry.register(func, **spec)
     codecs.register(registry)
-    from recipekit import schemas  # ModelOpt's schema validator (its JSON loads on first use)
+    from recipekit.schemas import register  # ModelOpt's schema validator (JSON read on first use)
 
-    schemas.register(registry)
+    register(registry)

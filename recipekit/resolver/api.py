@@ -18,8 +18,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import caches, keys, nodes, paths, serialize, yamlio
-from . import validate as validation
 from . import overrides as ov
+from . import validate as validation
 from .build import Builder, Origin
 from .check import check
 from .document import Document, Loader, looks_like_path

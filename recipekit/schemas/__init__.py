@@ -97,18 +97,17 @@ def fields(entry: Any) -> Sequence[str] | None:
 
 
 def entry_kind(entry: Any) -> str | None:
-    """The kind of a registered factory's result, for validating what ``resolve NAME`` returns."""
+    """The kind of a registered factory's result, for validating what ``resolve NAME`` returns:
+    by namespace, and for a unit by its return annotation (``list[str]``: AutoQuantize layer
+    patterns; another list: quant_cfg entries)."""
     kind = NAMESPACE_KINDS.get(getattr(entry, "namespace", None))
-    if kind == "unit" and _returns_list(entry):
-        return "units"
+    if kind == "unit":
+        import typing
+
+        ann = entry.hints.get("return")
+        if ann in (list, tuple) or typing.get_origin(ann) in (list, tuple):
+            return "layers" if typing.get_args(ann) == (str,) else "units"
     return kind
-
-
-def _returns_list(entry: Any) -> bool:
-    import typing
-
-    ann = entry.hints.get("return")
-    return ann in (list, tuple) or typing.get_origin(ann) in (list, tuple)
 
 
 def validate(data: Any, kind: str | None = None) -> list[RecipekitError]:
