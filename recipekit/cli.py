@@ -316,7 +316,7 @@ def _check(args: argparse.Namespace) -> int:
                 file if file.endswith((".yaml", ".yml", ".json")) else _as_path(file), registry=reg
             )
             doc.data = interpolate(doc)
-            problems += check(doc, reg, _allow(args))
+            problems += check(doc, reg, _allow(args), validate=args.validate)
         except RecipekitError as exc:
             problems += exc.problems
     if problems:

@@ -23,11 +23,21 @@ from .registry import Registry
 
 
 def check(
-    doc: Document, registry: Registry, allow_imports: nodes.AllowImports
+    doc: Document,
+    registry: Registry,
+    allow_imports: nodes.AllowImports,
+    *,
+    validate: bool = False,
 ) -> list[RecipekitError]:
-    """Every problem of ``doc.data`` (an empty list when it is fine)."""
+    """Every problem of ``doc.data`` (an empty list when it is fine). ``validate=True`` also runs
+    the registry's validators on the document's plain data (``recipekit check``; ``resolve``
+    validates its result instead, after overrides)."""
     problems: list[RecipekitError] = []
     _walk(doc.data, (), doc, registry, allow_imports, problems, None, None)
+    if validate:  # issue 11 (lead: re-home with the pipeline)
+        from .validate import check_document
+
+        problems += check_document(doc, registry)
     return problems
 
 

@@ -42,6 +42,43 @@ def problems(data: Any, reg: Registry, entry: Any = None) -> list[RecipekitError
     return out
 
 
+def check_document(doc: Any, reg: Registry) -> list[RecipekitError]:
+    """The validators' problems of a document *before* anything is called (``recipekit check``):
+    the unresolved data is validated as it stands and problems at or inside a ``_factory_`` /
+    ``_target_`` node are dropped (its result is unknown until the call; its sibling keys and
+    arguments are checked by ``check`` against the result's fields). Marks are the document's."""
+    found = [p for p in problems(doc.data, reg) if not _inside_call(doc.data, p.path)]
+    for problem in found:
+        problem.located(mark=_mark_at(doc, problem.path))
+    return found
+
+
+def _inside_call(data: Any, path: tuple) -> bool:
+    node = data
+    for key in (None, *path):
+        if key is not None:
+            try:
+                node = node[key]
+            except (KeyError, IndexError, TypeError):
+                return False
+        if isinstance(node, dict) and nodes.kind(node) in ("factory", "target"):
+            return True
+    return False
+
+
+def _mark_at(doc: Any, path: Sequence[object]) -> Any:
+    """The mark of the deepest value along ``path`` that the document holds."""
+    node, best = doc.data, None
+    for key in path:
+        try:
+            child = node[key]
+        except (KeyError, IndexError, TypeError):
+            break
+        best = doc.where(node, key) or best
+        node = child
+    return best
+
+
 def locate(found: Sequence[RecipekitError], origins: dict | None, mark_of: Any) -> None:
     """Give each problem a mark and say where its value came from (see the module docstring)."""
     for problem in found:
