@@ -130,13 +130,17 @@ def validate(data: Any, kind: str | None = None) -> list[RecipekitError]:
 
 def is_recipe(data: Any) -> bool:
     """A recipe document: a mapping with a ``metadata`` mapping (ModelOpt's ``load_recipe``
-    peeks ``metadata.recipe_type``)."""
-    return isinstance(data, dict) and isinstance(data.get("metadata"), dict)
+    peeks ``metadata.recipe_type``), or with ``metadata`` and a recipe section (``quantize``...)."""
+    if not isinstance(data, dict) or "metadata" not in data:
+        return False
+    sections = {t["requires"] for t in index()["recipe_types"].values()}
+    return isinstance(data["metadata"], dict) or any(k in data for k in sections)
 
 
 def _validate_recipe(data: dict) -> list[RecipekitError]:
     types = index()["recipe_types"]
-    rtype = data["metadata"].get("recipe_type")
+    meta = data["metadata"]
+    rtype = meta.get("recipe_type") if isinstance(meta, dict) else None
     if rtype is None:
         return [
             BadFieldError(
@@ -191,7 +195,17 @@ def _check_algorithm(config: dict, at: tuple) -> list[RecipekitError]:
             continue
         if hasattr(item, "model_dump"):  # a ModelOpt config object
             continue
-        method = item.get("method", "max") if isinstance(item, dict) else item
+        if isinstance(item, dict) and "method" not in item:
+            problems.append(
+                BadFieldError(
+                    "missing required key 'method'",
+                    path=where,
+                    expected="an algorithm mapping names its method: {method: max, ...}",
+                    hint="mtq.calibrate reads algorithm['method'] (get_modelike_from_algo_cfg)",
+                )
+            )
+            continue
+        method = item["method"] if isinstance(item, dict) else item
         path = (*where, "method") if isinstance(item, dict) else where
         if not isinstance(method, str) and method is not None:
             continue  # the schema already reported the type
