@@ -517,9 +517,8 @@ def test_modelopt_rejects_each_mistake(tmp_path, case) -> None:
     old = old.replace("_factory_: kv_fp8", "$import: kv_fp8")
     new = modelopt_new if modelopt_new is not None else new.replace("  # <-", "")
     text = _mistake(old, new, GOOD_MODELOPT)
-    with pytest.raises(Exception) as info:
+    with pytest.raises(ValueError):  # pydantic's ValidationError, or the loader's own ValueError
         _load_modelopt(tmp_path, text)
-    assert not isinstance(info.value, (ImportError, AssertionError))
 
 
 @pytest.mark.modelopt
