@@ -19,17 +19,20 @@ gives no problems):
   or key fails there, after the model is loaded. The same schemas are used here, earlier.
 
 Two validators, each for what it is best at, both imported only when validating (never by
-``import recipekit``): ``fastjsonschema`` compiles a schema into a Python function (6 ms for the
-PTQ recipe, once per process) that accepts a valid document in about 0.5 ms; only when it rejects
-one, ``jsonschema`` (45 ms to import) walks the document again to report *every* problem with its
-path, descending into ``anyOf`` branches. Its errors become ``BadFieldError`` (unknown or missing
+``import recipekit``): ``fastjsonschema`` turns a schema into Python code, shipped pre-compiled
+in ``compiled/`` (``python -m recipekit.schemas`` regenerates it; compiling at run time would cost
+15 ms per process for the PTQ recipe), which accepts a valid document in about 0.15 ms; only when
+it rejects one, ``jsonschema`` (45 ms to import) walks the document again to report *every*
+problem with its path, descending into ``anyOf`` branches (fastjsonschema stops at the first and
+reports an ``anyOf`` as a whole). Its errors become ``BadFieldError`` (unknown or missing
 keys: the allowed field names and a did-you-mean) or ``BadArgumentError`` (types, enum values).
 Pydantic validators written as code (e.g. "an entry must set ``cfg`` or ``enable``") are not in
 the schema and are not checked here.
 
-The data is checked in its JSON form: tuples as lists, ``-1`` block-size keys as ``"-1"``. JSON
-Schema's types are strict where pydantic's lax mode coerces (``enable: "yes"``, ``num_bits: "8"``
-load in ModelOpt and are rejected here; see docs/compatibility.md).
+The data is checked in its JSON form: tuples as lists, ``-1`` block-size keys as ``"-1"``. Types
+follow pydantic's lax mode, which ModelOpt validates in (``lax``: ``true`` is also an int,
+``yes``/``off``/``1`` are bools), except that a numeric string is not a number (``axis: "0"``
+loads in ModelOpt and is rejected here; see docs/compatibility.md).
 """
 
 from __future__ import annotations
@@ -383,11 +386,12 @@ def _explain(name: str, doc: Any, data: Any, at: tuple) -> list[RecipekitError]:
         problems += _translate(error, data, at, validator)
     # a misspelt required key is one problem ("unknown 'quantizer_nme', did you mean ..."), not two
     typos = {
-        (p.path[:-1], s) for p in problems if p.message.startswith("unknown") for s in p.suggestions
+        (*p.path[:-1], s)
+        for p in problems
+        if p.message.startswith("unknown")
+        for s in p.suggestions
     }
-    return [
-        p for p in problems if not (p.message.startswith("missing") and (p.path, p.key) in typos)
-    ]
+    return [p for p in problems if not (p.message.startswith("missing") and p.path in typos)]
 
 
 def _deepest(error: Any, best_match: Any) -> Any:
@@ -457,13 +461,11 @@ def _translate(error: Any, data: Any, at: tuple, validator: Any) -> list[Recipek
 
 
 def _missing(key: str, path: tuple, sch: dict, required: Sequence[str]) -> RecipekitError:
-    error = BadFieldError(
+    return BadFieldError(
         f"missing required key {key!r}",
-        path=path,
+        path=(*path, key),
         expected=f"{sch.get('title', 'this mapping')} requires: {', '.join(required)}",
     )
-    error.key = key
-    return error
 
 
 def _at(data: Any, path: Sequence[Any]) -> Any:
