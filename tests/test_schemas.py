@@ -370,6 +370,45 @@ HAND_WRITTEN = [
 ]
 
 
+AUTO_QUANTIZE = """\
+metadata: {recipe_type: auto_quantize}
+auto_quantize:
+  constraints: {effective_bits: 4.8}
+  candidate_formats: [{_factory_: NVFP4_DEFAULT_CFG}]
+"""
+
+#: ModelOpt's AutoQuantize model validators: (edit of AUTO_QUANTIZE, message fragment)
+AUTO_QUANTIZE_RULES = [
+    ("  candidate_formats: [{_factory_: NVFP4_DEFAULT_CFG}]", "requires candidate_formats or"),
+    ("  candidate_formats: [{_factory_: NVFP4_DEFAULT_CFG}]\nquantize: {_factory_: FP8_DEFAULT_CFG}",
+     "requires omitting top-level auto_quantize.candidate_formats"),
+    ("  module_search_spaces:\n    - {module_name_patterns: ['*mlp*'], candidate_formats: [{}]}",
+     "candidate_formats is required"),
+]  # fmt: skip
+
+
+def _auto_quantize(edit: str) -> str:
+    return _mistake("  candidate_formats: [{_factory_: NVFP4_DEFAULT_CFG}]", edit, AUTO_QUANTIZE)
+
+
+@pytest.mark.parametrize(("edit", "fragment"), AUTO_QUANTIZE_RULES)
+def test_auto_quantize_rules(edit, fragment) -> None:
+    assert _resolve_problems(AUTO_QUANTIZE) == []
+    text = _auto_quantize("" if edit == AUTO_QUANTIZE_RULES[0][0] else edit)
+    problems = _resolve_problems(text)
+    assert len(problems) == 1 and fragment in str(problems[0])
+
+
+@pytest.mark.modelopt
+@pytest.mark.parametrize(("edit", "fragment"), AUTO_QUANTIZE_RULES)
+def test_modelopt_enforces_the_auto_quantize_rules(tmp_path, edit, fragment) -> None:
+    text = _auto_quantize("" if edit == AUTO_QUANTIZE_RULES[0][0] else edit)
+    data = recipekit.resolve(text, validate=False)
+    _load_modelopt(tmp_path, recipekit.dump(recipekit.resolve(AUTO_QUANTIZE)))
+    with pytest.raises(ValueError):
+        _load_modelopt(tmp_path, recipekit.dump(data))
+
+
 @pytest.mark.parametrize("text", HAND_WRITTEN, ids=lambda t: t.split("\n")[0][:40])
 def test_hand_written_recipes_with_real_fields_pass(tmp_path, text) -> None:
     path = tmp_path / "r.yaml"

@@ -176,10 +176,37 @@ def _validate_recipe(data: dict) -> list[RecipekitError]:
             )
         ]
     problems = _check(spec["schema"], data, ())
-    for section in ("quantize",):
-        if isinstance(data.get(section), dict):
-            problems += _check_algorithm(data[section], (section,))
+    if not problems and rtype in _RECIPE_RULES:
+        problems = _RECIPE_RULES[rtype](data)
+    if isinstance(data.get("quantize"), dict):
+        problems += _check_algorithm(data["quantize"], ("quantize",))
     return problems
+
+
+def _auto_quantize_rules(data: dict) -> list[RecipekitError]:
+    """The model validators of ``AutoQuantizeConfig`` and ``ModelOptAutoQuantizeRecipe``
+    (modelopt/recipe/config.py), in the order pydantic runs them, with their messages."""
+    search = data["auto_quantize"]
+    fixed = data.get("quantize") is not None
+    formats, spaces = search.get("candidate_formats"), search.get("module_search_spaces")
+    rules = [
+        (not formats and not spaces, ("auto_quantize",),
+         "auto_quantize requires candidate_formats or at least one module_search_spaces entry"),
+        (fixed and bool(formats), ("auto_quantize", "candidate_formats"),
+         "a fixed quantize baseline requires omitting top-level auto_quantize.candidate_formats"),
+        (fixed and not spaces, ("auto_quantize",),
+         "a fixed quantize baseline requires at least one auto_quantize.module_search_spaces entry"),
+        (not fixed and not formats, ("auto_quantize",),
+         "without a fixed quantize baseline, auto_quantize.candidate_formats is required"),
+    ]  # fmt: skip
+    for broken, path, message in rules:
+        if broken:
+            return [BadArgumentError(message, path=path, hint="ModelOptAutoQuantizeRecipe rule")]
+    return []
+
+
+#: per recipe type, ModelOpt's rules that are code rather than schema
+_RECIPE_RULES = {"auto_quantize": _auto_quantize_rules}
 
 
 # ---------------------------------------------------------------------------- algorithm
