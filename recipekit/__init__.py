@@ -5,6 +5,7 @@ Public API (imported lazily, so ``import recipekit`` and the CLI start fast)::
     recipekit.factory      register a function (@recipekit.factory / @recipekit.factory(name=...))
     recipekit.registry     the default Registry (recipekit's built-ins load on first use)
     recipekit.Registry     make your own registry and pass it as ``registry=``
+    recipekit.Validator    a domain check of resolved documents (``Registry.add_validator``)
     recipekit.resolve      source (name, path, YAML text or data) + overrides -> plain data
     recipekit.resolve_full the same, keeping document, provenance and pre-override data
     recipekit.load         a YAML file with @includes expanded, not yet resolved
@@ -24,6 +25,7 @@ _EXPORTS = {
     "factory": ("recipekit.resolver.registry", "factory"),
     "Registry": ("recipekit.resolver.registry", "Registry"),
     "Codec": ("recipekit.resolver.registry", "Codec"),
+    "Validator": ("recipekit.resolver.registry", "Validator"),
     "resolve": ("recipekit.resolver.api", "resolve"),
     "resolve_full": ("recipekit.resolver.api", "resolve_full"),
     "Resolution": ("recipekit.resolver.api", "Resolution"),
@@ -40,6 +42,7 @@ __all__ = [  # noqa: RUF022 (grouped as in the docstring)
     "registry",
     "Registry",
     "Codec",
+    "Validator",
     "resolve",
     "resolve_full",
     "Resolution",
@@ -62,7 +65,7 @@ if TYPE_CHECKING:
         resolve_full,
     )
     from recipekit.resolver.errors import ProblemReport, RecipekitError
-    from recipekit.resolver.registry import Codec, Registry, factory
+    from recipekit.resolver.registry import Codec, Registry, Validator, factory
 
     registry: Registry
 
