@@ -115,6 +115,11 @@ CASES = [
      ("metadata",), "recipe_type: one of"),
     ("quantise", "quantize:", "quantise:\n  algorithm: {method: mse, fp8_scale_sweep: true}  # <-",
      None, ("quantise",), "did you mean: quantize"),
+    ("entry_without_instruction", '    - quantizer_name: "*lm_head*"\n      enable: false',
+     '    - quantizer_name: "*lm_head*"  # <-\n      parent_class: nn.Linear', None,
+     (), "an entry with only quantizer_name"),
+    ("empty_cfg", "      enable: false", "      cfg: {}  # <-", None,
+     ("cfg",), "at least one quantizer attribute"),
     ("entry_parent_class_typo", '    - quantizer_name: "*lm_head*"',
      '    - quantizer_name: "*lm_head*"\n      parent_clas: nn.Linear  # <-', None,
      ("parent_clas",), "did you mean: parent_class"),
@@ -160,7 +165,7 @@ def _marked_line(text: str) -> int:
 
 
 def _matching(problems: list[RecipekitError], tail: tuple) -> list[RecipekitError]:
-    return [p for p in problems if p.path[-len(tail) :] == tail]
+    return [p for p in problems if not tail or p.path[-len(tail) :] == tail]
 
 
 def _assert_reported(problems: list[RecipekitError], text: str, tail: tuple, fragment: str):

@@ -126,6 +126,10 @@ def validate(data: Any, kind: str | None = None) -> list[RecipekitError]:
     if name is None:
         return []
     problems = _check(name, data, ())
+    if kind in ("unit", "units"):
+        problems += _entries_rules(data if kind == "units" else [data], ())
+    else:
+        problems += _entry_rules(data, ())
     if kind == "preset" and isinstance(data, dict):
         problems += _check_algorithm(data, ())
     return problems
@@ -175,12 +179,57 @@ def _validate_recipe(data: dict) -> list[RecipekitError]:
                 suggestions=[need] if near else (),
             )
         ]
-    problems = _check(spec["schema"], data, ())
-    if not problems and rtype in _RECIPE_RULES:
+    problems = _check(spec["schema"], data, ()) + _entry_rules(data, ())
+    if rtype in _RECIPE_RULES and not problems:
         problems = _RECIPE_RULES[rtype](data)
     if isinstance(data.get("quantize"), dict):
         problems += _check_algorithm(data["quantize"], ("quantize",))
     return problems
+
+
+def _entry_rules(value: Any, at: tuple) -> list[RecipekitError]:
+    """``QuantizerCfgEntry``'s model validators on every ``quant_cfg`` list below ``value``."""
+    found: list[RecipekitError] = []
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            if key == "quant_cfg" and isinstance(sub, list):
+                found += _entries_rules(sub, (*at, key))
+            else:
+                found += _entry_rules(sub, (*at, key))
+    elif isinstance(value, list):
+        for i, sub in enumerate(value):
+            found += _entry_rules(sub, (*at, i))
+    return found
+
+
+def _entries_rules(entries: list, at: tuple) -> list[RecipekitError]:
+    """ModelOpt 0.47.0's ``QuantizerCfgEntry._normalize_cfg_shape`` and ``_validate_instruction``:
+    an empty ``cfg`` needs ``enable: false``; an entry sets ``cfg``, ``enable`` or both."""
+    found: list[RecipekitError] = []
+    known = field_names(kind_schema("unit"))
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or any(k not in known for k in entry):
+            continue  # the schema reports the unknown key (or it is not data yet)
+        cfg = entry.get("cfg")
+        empty = cfg == {} or (isinstance(cfg, list) and all(item == {} for item in cfg))
+        if empty and entry.get("enable") is not False:
+            found.append(
+                BadArgumentError(
+                    "an empty cfg quantizes with every attribute at its default",
+                    path=(*at, i, "cfg"),
+                    expected="at least one quantizer attribute, or enable: false",
+                    hint="ModelOpt rejects it (QuantizerCfgEntry); drop cfg to keep the attributes",
+                )
+            )
+        elif "cfg" not in entry and "enable" not in entry:
+            found.append(
+                BadFieldError(
+                    "an entry with only quantizer_name has no effect",
+                    path=(*at, i),
+                    expected="cfg, enable, or both (QuantizerCfgEntry)",
+                )
+            )
+    return found
 
 
 def _auto_quantize_rules(data: dict) -> list[RecipekitError]:
