@@ -12,7 +12,8 @@ gives no problems):
 
 * the loader's rules (``modelopt.recipe.loader``): ``metadata.recipe_type`` present and one of
   ModelOpt's types, and the type's section (``quantize`` for ``ptq``) present;
-* the recipe class's schema: unknown keys, wrong types, bad enum values, missing fields;
+* the recipe class's schema: unknown keys, wrong types, bad enum values, missing fields, and the
+  model validators restated below;
 * ``quantize.algorithm`` (and an AutoQuantize ``kv_cache``/candidate's), which ModelOpt does *not*
   validate when loading: ``mtq.calibrate`` validates it later with
   ``CalibrateModeRegistry["<method>_calibrate"].config_class`` (report §3.3), so an unknown method
@@ -26,8 +27,9 @@ it rejects one, ``jsonschema`` (45 ms to import) walks the document again to rep
 problem with its path, descending into ``anyOf`` branches (fastjsonschema stops at the first and
 reports an ``anyOf`` as a whole). Its errors become ``BadFieldError`` (unknown or missing
 keys: the allowed field names and a did-you-mean) or ``BadArgumentError`` (types, enum values).
-Pydantic validators written as code (e.g. "an entry must set ``cfg`` or ``enable``") are not in
-the schema and are not checked here.
+Pydantic validators written as code are not in the schema; ``_entry_rules`` and
+``_auto_quantize_rules`` restate the ``QuantizerCfgEntry`` and AutoQuantize ones (the oracle group
+confirms each against ModelOpt); the others (ExMy pairs, value ranges) are not checked.
 
 The data is checked in its JSON form: tuples as lists, ``-1`` block-size keys as ``"-1"``. Types
 follow pydantic's lax mode, which ModelOpt validates in (``lax``: ``true`` is also an int,
