@@ -275,12 +275,13 @@ def _check_extra_kwargs(
     sig = _signature(func)[0]
     if sig is None or not any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values()):
         return
-    fields = _result_fields(entry, reg)
+    named = [n for n, p in sig.parameters.items() if p.kind is not p.VAR_KEYWORD]
+    extra = [k for k in call.kwargs if k not in named]
+    fields = _result_fields(entry, reg) if extra else None
     if fields is None:
         return
-    named = [n for n, p in sig.parameters.items() if p.kind is not p.VAR_KEYWORD]
-    for name in call.kwargs:
-        if name not in named and name not in fields:
+    for name in extra:
+        if name not in fields:
             out.append(
                 BadArgumentError(
                     f"{name!r} is neither a parameter of {call.name} nor a field of its result",
