@@ -5,6 +5,7 @@ Public API (imported lazily, so ``import recipekit`` and the CLI start fast)::
     recipekit.factory      register a function (@recipekit.factory / @recipekit.factory(name=...))
     recipekit.registry     the default Registry (recipekit's built-ins load on first use)
     recipekit.Registry     make your own registry and pass it as ``registry=``
+    recipekit.Validator    a domain check of resolved documents (``Registry.add_validator``)
     recipekit.resolve      source (name, path, YAML text or data) + overrides -> plain data
     recipekit.resolve_full the same, keeping document, provenance and pre-override data
     recipekit.check        every problem of a source, found without calling anything
@@ -26,6 +27,7 @@ _EXPORTS = {
     "Registry": ("recipekit.resolver.registry", "Registry"),
     "Codec": ("recipekit.resolver.registry", "Codec"),
     "Reader": ("recipekit.resolver.registry", "Reader"),
+    "Validator": ("recipekit.resolver.registry", "Validator"),
     "resolve": ("recipekit.api", "resolve"),
     "resolve_full": ("recipekit.api", "resolve_full"),
     "check": ("recipekit.api", "check"),
@@ -44,6 +46,7 @@ __all__ = [  # noqa: RUF022 (grouped as in the docstring)
     "Registry",
     "Codec",
     "Reader",
+    "Validator",
     "resolve",
     "resolve_full",
     "check",
@@ -61,7 +64,7 @@ if TYPE_CHECKING:
     from recipekit.defaults import factory
     from recipekit.resolver.errors import ProblemReport, RecipekitError
     from recipekit.resolver.pipeline import Resolution
-    from recipekit.resolver.registry import Codec, Reader, Registry
+    from recipekit.resolver.registry import Codec, Reader, Registry, Validator
 
     registry: Registry
 

@@ -36,9 +36,11 @@ def resolve_full(
     allow_imports: AllowImports = (),
     record: bool = False,
     base_dir: str | None = None,
+    validate: bool = True,
 ) -> Resolution:
-    """Resolve ``source`` and keep the document, the pre-override data and provenance."""
-    options = Options(allow_imports, record, base_dir)
+    """Resolve ``source`` and keep the document, the pre-override data and provenance.
+    ``validate=False`` skips the registry's validators (ModelOpt 0.47.0's recipe schema)."""
+    options = Options(allow_imports, record, base_dir, validate)
     return pipeline.run(source, overrides, registry=_registry(registry), options=options)
 
 
@@ -49,13 +51,20 @@ def resolve(
     registry: Registry | None = None,
     allow_imports: AllowImports = (),
     base_dir: str | None = None,
+    validate: bool = True,
 ) -> Any:
     """Resolve a registered name (optionally in call syntax), a YAML path, YAML text or plain
-    data into plain data, applying dot-list ``overrides`` to the result.
+    data into plain data, applying dot-list ``overrides`` to the result; the result is
+    validated by the registry's validators unless ``validate=False``.
 
     Raises ``RecipekitError`` (often a ``ProblemReport`` of several problems) for bad input."""
     return resolve_full(
-        source, overrides, registry=registry, allow_imports=allow_imports, base_dir=base_dir
+        source,
+        overrides,
+        registry=registry,
+        allow_imports=allow_imports,
+        base_dir=base_dir,
+        validate=validate,
     ).data
 
 
@@ -66,9 +75,11 @@ def check(
     registry: Registry | None = None,
     allow_imports: AllowImports = (),
     base_dir: str | None = None,
+    validate: bool = True,
 ) -> list[RecipekitError]:
-    """Every problem of ``source`` (and ``overrides``) found without calling any factory."""
-    options = Options(allow_imports, False, base_dir)
+    """Every problem of ``source`` (and ``overrides``) found without calling any factory,
+    including what the registry's validators find in the document's plain data."""
+    options = Options(allow_imports, False, base_dir, validate)
     try:
         pipeline.run(
             source, overrides, registry=_registry(registry), options=options, until="check"

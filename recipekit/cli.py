@@ -68,6 +68,14 @@ def _parser() -> argparse.ArgumentParser:
             help="let documents import modules under PREFIX for _target_ (repeatable; '*' allows all)",
         )
 
+    def no_validate(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--no-validate",
+            dest="validate",
+            action="store_false",
+            help="do not validate recipes against ModelOpt 0.47.0's schema",
+        )
+
     p = sub.add_parser(
         "resolve", help="resolve a recipe (registered name or YAML file) and print it"
     )
@@ -80,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     forms(p)
     output(p)
+    no_validate(p)
     common(p)
 
     p = sub.add_parser("list", help="list registered factories")
@@ -100,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("a", help=TARGET_HELP)
     p.add_argument("b", help=TARGET_HELP)
     p.add_argument("overrides", nargs="*", metavar="KEY=VALUE")
+    no_validate(p)
     common(p)
 
     p = sub.add_parser(
@@ -110,12 +120,14 @@ def _parser() -> argparse.ArgumentParser:
         "path", help="dot path into the resolved document, e.g. quantize.quant_cfg.1.cfg.num_bits"
     )
     p.add_argument("overrides", nargs="*", metavar="KEY=VALUE")
+    no_validate(p)
     common(p)
 
     p = sub.add_parser(
         "check", help="validate documents without calling any factory (pre-commit friendly)"
     )
     p.add_argument("files", nargs="+", metavar="TARGET", help=TARGET_HELP)
+    no_validate(p)
     common(p)
 
     p = sub.add_parser("convert", help="rewrite a ModelOpt $import YAML file in _factory_ form")
@@ -225,6 +237,7 @@ def _resolve(args: argparse.Namespace) -> int:
         args.overrides,
         allow_imports=_allow(args),
         record=args.form == "annotated",
+        validate=args.validate,
     )
     _write(dump(res, form=args.form, format=args.format), args, res.document.files)
     return EXIT_OK
@@ -308,8 +321,9 @@ def _diff(args: argparse.Namespace) -> int:
 
     from recipekit.api import dump, resolve
 
-    left = dump(resolve(_target(args.a), allow_imports=_allow(args)))
-    right = dump(resolve(_target(args.b), args.overrides, allow_imports=_allow(args)))
+    allow, valid = _allow(args), args.validate
+    left = dump(resolve(_target(args.a), allow_imports=allow, validate=valid))
+    right = dump(resolve(_target(args.b), args.overrides, allow_imports=allow, validate=valid))
     label_b = args.b + (" " + " ".join(args.overrides) if args.overrides else "")
     if left == right:
         sys.stdout.write(f"{args.a} and {label_b} resolve to the same data\n")
@@ -329,7 +343,11 @@ def _explain(args: argparse.Namespace) -> int:
     from recipekit.resolver.serialize import scalar_text, to_plain
 
     res = resolve_full(
-        _target(args.target), args.overrides, allow_imports=_allow(args), record=True
+        _target(args.target),
+        args.overrides,
+        allow_imports=_allow(args),
+        record=True,
+        validate=args.validate,
     )
     path, origin = explain(res, args.path)
     node = paths.at(res.data, path)
@@ -353,7 +371,7 @@ def _check(args: argparse.Namespace) -> int:
 
     problems = []
     for target in args.files:
-        problems += check(_target(target), allow_imports=_allow(args))
+        problems += check(_target(target), allow_imports=_allow(args), validate=args.validate)
     if problems:
         raise ProblemReport(problems, f"{len(args.files)} target(s)")
     sys.stdout.write(f"ok: {len(args.files)} target(s)\n")

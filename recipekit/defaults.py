@@ -2,8 +2,9 @@
 
 ``default_registry()`` is the process-wide registry that ``recipekit.resolve`` and the command
 line use when no ``registry=`` is given: recipekit's built-in factories (``recipekit.factories``:
-every ModelOpt 0.47.0 recipe file), ModelOpt's ExMy codec (``num_bits: e4m3``) and the reader of
-ModelOpt ``$import`` files. ``new_registry()`` makes an independent registry with the same
+every ModelOpt 0.47.0 recipe file), ModelOpt's ExMy codec (``num_bits: e4m3``), the reader of
+ModelOpt ``$import`` files and the validator of ModelOpt 0.47.0's recipe schema
+(``recipekit.schemas``). ``new_registry()`` makes an independent registry with the same
 contents, for code that wants isolation without losing the built-ins.
 
 The set-up runs on the registry's first use, under its lock (``Registry(setup=...)``), so
@@ -28,10 +29,11 @@ _lock = threading.Lock()
 
 def install(registry: Registry) -> None:
     """Everything the default registry holds, installed into ``registry``."""
-    from recipekit import factories
+    from recipekit import factories, schemas
 
     factories.install(registry)
     registry.add_reader(MODELOPT_READER)
+    schemas.register(registry)  # ModelOpt 0.47.0's recipe schema (JSON read on first use)
 
 
 def _claims_modelopt(text: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pytest
 
 import recipekit
@@ -44,6 +46,25 @@ def test_single_problem(text: str, error: type, fragment: str, reg: recipekit.Re
     message = str(info.value)
     assert fragment in message
     assert message.startswith("<string>:1:")
+
+
+@pytest.mark.parametrize(
+    ("call", "fragment"),
+    [("kv('fp9')", "did you mean: fp8?"), ("kv(mode='cst')", "did you mean: cast?"), ("kv(3)", "")],
+)
+def test_literal_parameters_suggest_the_closest_value(call: str, fragment: str) -> None:
+    reg = recipekit.Registry()
+
+    @reg.factory
+    def kv(
+        fmt: Literal["fp8", "nvfp4"] | dict | None = "fp8", mode: Literal["plain", "cast"] = "plain"
+    ):
+        return {"fmt": fmt, "mode": mode}
+
+    with pytest.raises(BadArgumentError, match="has the wrong type") as info:
+        recipekit.resolve(f'a: {{_factory_: "{call}"}}', registry=reg)
+    assert fragment in str(info.value)
+    assert ("did you mean" in str(info.value)) == bool(fragment)
 
 
 def test_all_problems_are_reported_together_and_nothing_is_called(reg: recipekit.Registry) -> None:

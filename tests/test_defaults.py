@@ -19,6 +19,7 @@ def test_default_registry_has_builtins_codec_and_reader() -> None:
     assert len(reg.entries()) >= 150
     assert [c.name for c in reg.codecs] == ["modelopt.exmy"]
     assert reg.readers == (MODELOPT_READER,)
+    assert [v.name for v in reg.validators] == ["modelopt-0.47.0"]
 
 
 def test_new_registry_is_independent() -> None:

@@ -13,7 +13,15 @@ DOC = "a: 4\nb: {c: 1, d: '${a}'}\nq: {_factory_: nvfp4}\n"
 
 
 def test_passes_in_order() -> None:
-    assert pipeline.PASSES == ("load", "interpolate", "check", "build", "overrides", "hooks")
+    assert pipeline.PASSES == (
+        "load",
+        "interpolate",
+        "check",
+        "build",
+        "overrides",
+        "hooks",
+        "validate",
+    )
 
 
 @pytest.mark.parametrize(

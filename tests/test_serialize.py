@@ -197,7 +197,8 @@ def test_factory_form_of_overridden_builtin_recipes_round_trips(name: str, edits
         path = leaves[pick % len(leaves)]
         text = "true" if value is True else "false" if value is False else str(value)
         overrides.append(".".join(map(str, path)) + "=" + text)
-    res = recipekit.resolve_full(name, overrides)
+    # random values break ModelOpt's schema; this property is about folding, not validation
+    res = recipekit.resolve_full(name, overrides, validate=False)
     folded = recipekit.dump(res, form="factory")
     assert folded.startswith("_factory_:")
-    assert same(recipekit.resolve(folded), res.data)
+    assert same(recipekit.resolve(folded, validate=False), res.data)

@@ -4,7 +4,10 @@ Each function returns a fresh ``QuantizerAttributeConfig``-shaped dict in ModelO
 pre-validation form: ExMy formats are tuples (``(4, 3)`` = E4M3), block-size axes are int keys
 (``-1``), keys appear in the order ModelOpt's file writes them. Every constructor takes
 ``**extra`` attributes that are shallow-merged last, exactly like ModelOpt's
-``{$import: fmt, key: value}``: an extra ``block_sizes`` replaces the whole block dict.
+``{$import: fmt, key: value}``: an extra ``block_sizes`` replaces the whole block dict. An extra
+name that is no field of ModelOpt's ``QuantizerAttributeConfig`` is an error (did-you-mean), so
+``nvfp4(blocksize=32)`` fails instead of writing a stray key; format names are a ``Literal``
+(``FormatName``) so ``check`` rejects an unknown one before anything runs.
 
 The families: ``fp8``, ``int8`` (``axis`` picks per-tensor / per-channel), ``int4_per_block``,
 ``mx`` (MXFP4/6/8 and MXINT8: E8M0 scales, 32-wide dynamic blocks) and ``nvfp4`` (dynamic or
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from ._register import builtin
 
@@ -29,6 +32,29 @@ E4M3 = (4, 3)
 E8M0 = (8, 0)
 
 _EXMY = re.compile(r"^[Ee](\d+)[Mm](\d+)$")
+
+#: the format names ``as_attrs`` knows (the keys of ``FORMATS``)
+FormatName = Literal[
+    "fp8", "int8", "int8_per_channel", "int4_per_block", "mxfp4", "mxfp6", "mxfp8", "mxint8",
+    "nvfp4", "nvfp4_static", "nvfp4_bs32", "nvfp4_four_over_six",
+]  # fmt: skip
+
+
+def fields(extra: dict[str, Any]) -> dict[str, Any]:
+    """``extra`` attributes, checked: each name must be a ``QuantizerAttributeConfig`` field."""
+    if extra:
+        from recipekit.resolver.errors import BadArgumentError, closest
+        from recipekit.schemas import field_names, kind_schema
+
+        known = field_names(kind_schema("numeric"))
+        unknown = [k for k in extra if k not in known]
+        if unknown:
+            raise BadArgumentError(
+                f"{unknown[0]!r} is not a quantizer attribute",
+                expected="a field of QuantizerAttributeConfig: " + ", ".join(known),
+                suggestions=closest(str(unknown[0]), known),
+            )
+    return extra
 
 
 def _numerics(path: str, *aliases: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -55,13 +81,13 @@ def fp8(axis: int | None = None, **extra: Any) -> Attrs:
     ``axis: None`` is written explicitly, as ModelOpt's file does, so it appears in every
     sparse (``exclude_unset``) dump of an FP8 cfg.
     """
-    return {"num_bits": E4M3, "axis": axis, **extra}
+    return {"num_bits": E4M3, "axis": axis, **fields(extra)}
 
 
 @_numerics("configs/numerics/int8", "int8")
 def int8(axis: int | None = None, **extra: Any) -> Attrs:
     """INT8 quantizer attributes, per-tensor unless ``axis`` is given (explicit ``axis: None``)."""
-    return {"num_bits": 8, "axis": axis, **extra}
+    return {"num_bits": 8, "axis": axis, **fields(extra)}
 
 
 @_numerics("configs/numerics/int8_per_channel", "int8_per_channel")
@@ -73,7 +99,7 @@ def int8_per_channel(**extra: Any) -> Attrs:
 @_numerics("configs/numerics/int4_per_block", "int4_per_block")
 def int4_per_block(block_size: int = 128, **extra: Any) -> Attrs:
     """Static INT4 block quantizer attributes (``block_size`` values per block on the last dim)."""
-    return {"num_bits": 4, "block_sizes": {-1: block_size, "type": "static"}, **extra}
+    return {"num_bits": 4, "block_sizes": {-1: block_size, "type": "static"}, **fields(extra)}
 
 
 # --------------------------------------------------------------------------- MX (OCP microscaling)
@@ -84,7 +110,7 @@ def mx(num_bits: NumBits, block_size: int = 32, **extra: Any) -> Attrs:
     ``mx("e2m1")`` is MXFP4, ``mx((3, 2))`` MXFP6, ``mx((4, 3))`` MXFP8, ``mx(8)`` MXINT8.
     """
     block = {-1: block_size, "type": "dynamic", "scale_bits": E8M0}
-    return {"num_bits": exmy(num_bits), "block_sizes": block, **extra}
+    return {"num_bits": exmy(num_bits), "block_sizes": block, **fields(extra)}
 
 
 @_numerics("configs/numerics/mxfp4", "mxfp4")
@@ -118,7 +144,7 @@ def nvfp4(
     *,
     static: bool = False,
     four_over_six: bool = False,
-    effective_bits: float | str | None = "auto",
+    effective_bits: float | Literal["auto"] | None = "auto",
     **extra: Any,
 ) -> Attrs:
     """NVFP4 block quantizer attributes: E2M1 elements with FP8 E4M3 per-block scales.
@@ -144,7 +170,7 @@ def nvfp4(
         effective_bits = 4.5 if block_size == 16 and not static and not four_over_six else None
     if effective_bits is not None:
         attrs["effective_bits"] = effective_bits
-    attrs.update(extra)
+    attrs.update(fields(extra))
     return attrs
 
 
@@ -189,7 +215,7 @@ FORMATS: dict[str, Callable[..., Attrs]] = {
 }
 
 
-def as_attrs(fmt: str | Attrs | list[Any]) -> Attrs | list[Any]:
+def as_attrs(fmt: FormatName | Attrs | list[Any]) -> Attrs | list[Any]:
     """A cfg from a format name (fresh dict), an attribute dict (as is), or a list of them
     (a sequential quantizer, e.g. ``['int4_per_block', 'fp8']`` for W4A8)."""
     if isinstance(fmt, str):

@@ -18,13 +18,13 @@ or a list of them (sequential quantizer). Every call returns fresh containers.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal, get_args
 
 from ._register import builtin
-from .numerics import Attrs, as_attrs
+from .numerics import Attrs, FormatName, as_attrs
 
 Entry = dict[str, Any]
-Cfg = str | Attrs | list[Any]
+Cfg = FormatName | Attrs | list[Any]
 
 #: Scopes (quantizer-name prefixes) shared by presets and recipes; ``scope + "weight_quantizer"``.
 ALL = "*"
@@ -130,11 +130,12 @@ def pair(
     return out
 
 
-KV_MODES = ("plain", "cast", "affine", "rotate")
+KvMode = Literal["plain", "cast", "affine", "rotate"]
+KV_MODES: tuple[str, ...] = get_args(KvMode)
 
 
 @_units("kv_cache")
-def kv_cache(fmt: Cfg | None = "fp8", mode: str = "plain") -> list[Entry]:
+def kv_cache(fmt: Cfg | None = "fp8", mode: KvMode = "plain") -> list[Entry]:
     """KV-cache (K/V BMM) quantizer entries for a format and a mode.
 
     ``plain``: calibrated amax. ``cast``: ``use_constant_amax`` (amax pinned to the FP8 range,

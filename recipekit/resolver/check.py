@@ -4,8 +4,9 @@ For every factory and target node it looks the name up, parses the call syntax, 
 arguments to the signature (unknown, missing or duplicated arguments), compares literal arguments
 with simple annotations (``int``, ``float``, ``str``, ``bool``, ``None``, ``Literal``, ``Union``/
 ``Optional``, ``list``/``tuple``/``dict`` and their element types) and, when the factory's return
-annotation is a dataclass, checks sibling keys against its fields. Every problem is collected;
-the caller raises them together as one report.
+annotation is a dataclass — or a registry ``Validator`` knows the result's fields (ModelOpt's
+schema: ``Validator.fields(entry)``) — checks sibling keys and ``**kwargs`` arguments against those
+fields. Every problem is collected; the caller raises them together as one report.
 """
 
 from __future__ import annotations
@@ -22,11 +23,21 @@ from .registry import Registry
 
 
 def check(
-    doc: Document, registry: Registry, allow_imports: nodes.AllowImports
+    doc: Document,
+    registry: Registry,
+    allow_imports: nodes.AllowImports,
+    *,
+    validate: bool = False,
 ) -> list[RecipekitError]:
-    """Every problem of ``doc.data`` (an empty list when it is fine)."""
+    """Every problem of ``doc.data`` (an empty list when it is fine). ``validate=True`` also runs
+    the registry's validators on the document's plain data (``recipekit check``; ``resolve``
+    validates its result instead, after overrides)."""
     problems: list[RecipekitError] = []
     _walk(doc.data, (), doc, registry, allow_imports, problems, None, None)
+    if validate:  # issue 11 (lead: re-home with the pipeline)
+        from .validate import check_document
+
+        problems += check_document(doc, registry)
     return problems
 
 
@@ -79,9 +90,9 @@ def _check_factory(
     doc.lookups[id(node)] = (call, func, entry, scalar)
     if (func, text) not in _GOOD:
         where, mark = (*path, keys.FACTORY), doc.where(node, keys.FACTORY)
-        _check_call(func, call, text, where, mark, reg, out)
+        _check_call(func, call, text, where, mark, reg, out, entry)
     if len(node) > 1 and entry is not None:
-        _check_siblings(node, path, doc, call, func, entry, out)
+        _check_siblings(node, path, doc, call, func, entry, out, reg)
 
 
 def _reserved_mix(node: dict, path: tuple, doc: Document, out: list) -> None:
@@ -107,7 +118,14 @@ def _reserved_mix(node: dict, path: tuple, doc: Document, out: list) -> None:
 
 
 def _check_siblings(
-    node: dict, path: tuple, doc: Document, call: Call, func: Any, entry: Any, out: list
+    node: dict,
+    path: tuple,
+    doc: Document,
+    call: Call,
+    func: Any,
+    entry: Any,
+    out: list,
+    reg: Registry | None = None,
 ) -> None:
     """Sibling keys need a result with fields (the sibling rule, ``merge``): a dataclass's, or
     a mapping's (unknown until the call, so not checked); a list result has none."""
@@ -118,7 +136,7 @@ def _check_siblings(
             merge.no_fields(call.name, "list", first, (*path, first), doc.where(node, first))
         )
         return
-    fields = _result_fields(entry)
+    fields = _result_fields(entry, reg)
     if fields is None:
         return
     params = _params(func)
@@ -200,7 +218,14 @@ def _callable_without_arguments(func: Any) -> bool:
 
 
 def _check_call(
-    func: Any, call: Call, text: str, where: tuple, mark: Any, reg: Registry, out: list
+    func: Any,
+    call: Call,
+    text: str,
+    where: tuple,
+    mark: Any,
+    reg: Registry,
+    out: list,
+    entry: Any = None,
 ) -> None:
     key = (func, text)
     if key in _GOOD:
@@ -221,8 +246,36 @@ def _check_call(
     _bind(
         func, call.name, list(call.args), dict(call.kwargs), where, mark, reg, out, check_types=True
     )
+    if len(out) == before and call.kwargs:
+        _check_extra_kwargs(func, call, entry, where, mark, reg, out)
     if len(out) == before:
         _GOOD.put(key, True)
+
+
+def _check_extra_kwargs(
+    func: Any, call: Call, entry: Any, where: tuple, mark: Any, reg: Registry, out: list
+) -> None:
+    """Keyword arguments that land in a ``**kwargs`` become fields of the result (ModelOpt's
+    ``{$import: fmt, key: value}``): each must be one of the result's known fields."""
+    sig = _signature(func)[0]
+    if sig is None or not any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values()):
+        return
+    named = [n for n, p in sig.parameters.items() if p.kind is not p.VAR_KEYWORD]
+    extra = [k for k in call.kwargs if k not in named]
+    fields = _result_fields(entry, reg) if extra else None
+    if fields is None:
+        return
+    for name in extra:
+        if name not in fields:
+            out.append(
+                BadArgumentError(
+                    f"{name!r} is neither a parameter of {call.name} nor a field of its result",
+                    path=where,
+                    mark=mark,
+                    expected=f"a parameter ({', '.join(named)}) or a field ({', '.join(fields)})",
+                    suggestions=closest(name, [*named, *fields]),
+                )
+            )
 
 
 def _bind(
@@ -260,21 +313,39 @@ def _bind(
     for pname, value in bound.arguments.items():
         ann = hints.get(pname)
         kind_ = sig.parameters[pname].kind
+        if isinstance(value, Ref) and value.call is None and value.name not in reg:
+            value = value.name  # a bare unknown word is a string (as the builder passes it)
         if ann is None or isinstance(value, Ref) or kind_.name in ("VAR_POSITIONAL", "VAR_KEYWORD"):
             continue
         if not accepts(value, ann):
+            allowed = [str(v) for v in literal_values(ann)]
             out.append(
                 BadArgumentError(
                     f"argument {pname}={value!r} of {name} has the wrong type",
                     path=where,
                     mark=mark,
                     expected=f"{pname}: {_type_name(ann)}",
+                    suggestions=closest(str(value), allowed) if isinstance(value, str) else (),
                 )
             )
 
 
 def _type_name(ann: Any) -> str:
     return ann.__name__ if isinstance(ann, type) else str(ann).replace("typing.", "")
+
+
+def literal_values(ann: Any) -> list[Any]:
+    """Every value a ``Literal`` inside ``ann`` (unions, ``Optional``, ``Annotated``) allows."""
+    origin = typing.get_origin(ann)
+    if origin is typing.Literal:
+        return list(typing.get_args(ann))
+    if (
+        origin is typing.Union
+        or origin is typing.Annotated
+        or (hasattr(types, "UnionType") and origin is types.UnionType)
+    ):
+        return [v for a in typing.get_args(ann) for v in literal_values(a)]
+    return []
 
 
 def accepts(value: Any, ann: Any) -> bool:
@@ -322,12 +393,19 @@ def _returns_sequence(entry: Any) -> bool:
     return entry._cache["sequence"]
 
 
-def _result_fields(entry: Any) -> list[str] | None:
-    """The fields of a factory's dataclass return annotation (None otherwise), memoised."""
+def _result_fields(entry: Any, reg: Registry | None = None) -> list[str] | None:
+    """The fields of a factory's result: its dataclass return annotation's, else what a
+    registry validator knows (``Validator.fields``); None when unknown. Memoised."""
     if entry is None:
         return None
     if "fields" not in entry._cache:
-        entry._cache["fields"] = _dataclass_fields(entry.hints.get("return"))
+        found = _dataclass_fields(entry.hints.get("return"))
+        for validator in reg.validators if reg is not None and found is None else ():
+            known = validator.fields(entry)
+            if known is not None:
+                found = list(known)
+                break
+        entry._cache["fields"] = found
     return entry._cache["fields"]
 
 

@@ -57,6 +57,17 @@ class Document:
                 return mark
         return None
 
+    def mark_at(self, path: Sequence[object]) -> Mark | None:
+        """The mark of the deepest value along ``path`` that the document itself holds."""
+        node, best = self.data, None
+        for key in path:
+            found = paths.child(node, key) if isinstance(node, (dict, list)) else paths.MISSING
+            if found is paths.MISSING:
+                break
+            best = self.where(node, found) or best
+            node = node[found]
+        return best
+
 
 _FILES = caches.table("document.files", limit=512)
 

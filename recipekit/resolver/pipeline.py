@@ -1,7 +1,7 @@
 """The passes, spelled once: every resolution — ``resolve``, ``check``, the command line, and the
 value of an override — runs this sequence over plain data::
 
-    load (sources) -> interpolate -> check -> build -> overrides -> hooks
+    load (sources) -> interpolate -> check -> build -> overrides -> hooks -> validate
 
 ``run(source, overrides, registry=..., until=PASS)`` runs the passes up to and including
 ``until`` and returns a ``Resolution``. Problems found by ``check`` and by parsing the overrides
@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 
 from . import nodes, paths, sources, yamlio
 from . import overrides as ov
+from . import validate as validation
 from .build import Builder, Origin, fresh
 from .check import check
 from .document import Document, Loader
@@ -30,16 +31,18 @@ from .errors import BadArgumentError, RecipekitError, YamlError, raise_collected
 from .interpolate import interpolate
 from .registry import Registry
 
-PASSES = ("load", "interpolate", "check", "build", "overrides", "hooks")
+PASSES = ("load", "interpolate", "check", "build", "overrides", "hooks", "validate")
 
 
 class Options(NamedTuple):
-    """How to resolve: which imports a document may make, whether to record provenance, and
-    the directory relative ``@`` includes of text and data sources start from."""
+    """How to resolve: which imports a document may make, whether to record provenance, the
+    directory relative ``@`` includes of text and data sources start from, and whether the
+    registry's validators check the result (or, when stopping at ``check``, the document)."""
 
     allow_imports: nodes.AllowImports = ()
     record: bool = False
     base_dir: str | None = None
+    validate: bool = True
 
 
 class Resolution:
@@ -74,7 +77,7 @@ def run(
     *,
     registry: Registry,
     options: Options | None = None,
-    until: str = "hooks",
+    until: str = "validate",
 ) -> Resolution:
     """Run the passes over ``source`` up to and including ``until`` (one of ``PASSES``)."""
     options = options or Options()
@@ -88,8 +91,9 @@ def run(
         res = Resolution(doc.data, doc, doc.data, None, texts, registry=registry)
         if stop >= 1:
             res.data = doc.data = interpolate(doc)
-        if stop >= 2:
-            problems = check(doc, registry, options.allow_imports)
+        if stop >= 2:  # validators check the document itself only when nothing is built
+            validate_doc = options.validate and stop == PASSES.index("check")
+            problems = check(doc, registry, options.allow_imports, validate=validate_doc)
             parsed = _parse_overrides(texts, registry, problems)
             raise_collected(problems, doc.file)
         if stop >= 3:
@@ -104,7 +108,9 @@ def run(
                 try:
                     res.data = hook(res.data)
                 except RecipekitError as exc:
-                    raise exc.located(mark=mark_at(doc, exc.path)) from None
+                    raise exc.located(mark=doc.mark_at(exc.path)) from None
+        if stop >= 6 and options.validate:
+            _validate(res, source, registry, options)
     except RecursionError:
         raise YamlError(
             "the document is nested too deeply or refers to itself",
@@ -171,16 +177,18 @@ def _snapshot(value: Any) -> Any:
         return fresh(value)
 
 
-def mark_at(doc: Document, path: Sequence[object]) -> Any:
-    """The mark of the deepest value along ``path`` that the document itself holds."""
-    node, best = doc.data, None
-    for key in path:
-        found = paths.child(node, key) if isinstance(node, (dict, list)) else paths.MISSING
-        if found is paths.MISSING:
-            break
-        best = doc.where(node, found) or best
-        node = node[found]
-    return best
+def _validate(res: Resolution, source: Any, registry: Registry, options: Options) -> None:
+    """Pass 7: the registry's validators; their problems are located by provenance, recorded
+    by resolving once more only when there are problems."""
+    found = validation.problems(res.data, registry, validation.root_entry(res.document))
+    if not found:
+        return
+    origins = res.origins
+    if origins is None:
+        again = options._replace(record=True, validate=False)
+        origins = run(source, res.overrides, registry=registry, options=again).origins
+    validation.locate(found, origins, res.document.mark_at)
+    raise_collected(found, res.document.file)
 
 
 def explain(resolution: Resolution, path: str) -> tuple[tuple, Origin | None]:

@@ -35,7 +35,7 @@ import threading
 import types
 import typing
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple, TypeVar, overload
 
 from .errors import AmbiguousFactoryError, RegistrationError, UnknownFactoryError, closest
@@ -153,6 +153,20 @@ class Reader(NamedTuple):
     claims_directory: Callable[[str], bool] | None = None
 
 
+class Validator(NamedTuple):
+    """A domain check of resolved documents, keyed on nothing the core knows (like ``Codec``).
+
+    ``validate(data, kind=None)`` returns every problem of a whole resolved document (``[]`` for
+    data it does not know), or of a factory result of ``kind``; ``fields(entry)`` the keys a
+    registered factory's result may have (None when unknown), used by ``check`` for sibling keys
+    and ``**kwargs`` arguments; ``kind(entry)`` which ``kind`` a factory's result is (or None)."""
+
+    name: str
+    validate: Callable[..., list[Any]]
+    fields: Callable[[Any], Sequence[str] | None]
+    kind: Callable[[Any], str | None] | None = None
+
+
 class Registry:
     """Factories by namespace and name. Pass one to ``resolve``; see the module docstring."""
 
@@ -172,6 +186,7 @@ class Registry:
         self._hooks: list[Callable[[Any], Any]] = []
         self._codecs: list[Codec] = []
         self._readers: list[Reader] = []
+        self._validators: list[Validator] = []
 
     # ------------------------------------------------------------------ hooks and codecs
     def on_resolved(self, hook: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -209,6 +224,19 @@ class Registry:
     def readers(self) -> tuple[Reader, ...]:
         self._ensure_setup()
         return tuple(self._readers)
+
+    def add_validator(self, validator: Validator) -> Validator:
+        """Register a domain ``Validator`` (replacing one of the same name): ``resolve`` runs it
+        on every resolved document, ``check`` asks it for the fields of factory results."""
+        with self._lock:
+            self._validators = [v for v in self._validators if v.name != validator.name]
+            self._validators.append(validator)
+        return validator
+
+    @property
+    def validators(self) -> tuple[Validator, ...]:
+        self._ensure_setup()
+        return tuple(self._validators)
 
     # ------------------------------------------------------------------ registration
     @overload

@@ -1,0 +1,1 @@
+"""fastjsonschema validators of the shipped schemas (generated)."""
