@@ -3,6 +3,7 @@
 Public API (imported lazily, so ``import recipekit`` and the CLI start fast)::
 
     recipekit.factory      register a function (@recipekit.factory / @recipekit.factory(name=...))
+    recipekit.entrypoint   register a callable whose signature types a document (NeMo-Run style)
     recipekit.registry     the default Registry (recipekit's built-ins load on first use)
     recipekit.Registry     make your own registry and pass it as ``registry=``
     recipekit.resolve      source (name, path, YAML text or data) + overrides -> plain data
@@ -22,6 +23,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "factory": ("recipekit.resolver.registry", "factory"),
+    "entrypoint": ("recipekit.resolver.registry", "entrypoint"),
     "Registry": ("recipekit.resolver.registry", "Registry"),
     "Codec": ("recipekit.resolver.registry", "Codec"),
     "resolve": ("recipekit.resolver.api", "resolve"),
@@ -37,6 +39,7 @@ _EXPORTS = {
 
 __all__ = [  # noqa: RUF022 (grouped as in the docstring)
     "factory",
+    "entrypoint",
     "registry",
     "Registry",
     "Codec",
@@ -62,7 +65,7 @@ if TYPE_CHECKING:
         resolve_full,
     )
     from recipekit.resolver.errors import ProblemReport, RecipekitError
-    from recipekit.resolver.registry import Codec, Registry, factory
+    from recipekit.resolver.registry import Codec, Registry, entrypoint, factory
 
     registry: Registry
 

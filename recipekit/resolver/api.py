@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import caches, keys, nodes, paths, serialize, yamlio
+from . import entrypoint as entrypoints
 from . import overrides as ov
 from .build import Builder, Origin
 from .check import check
@@ -159,7 +160,11 @@ def _value_parser(reg: Registry) -> Any:
     decoders = _decoders(reg)
 
     def parse_value(text: str, key: Any) -> Any:
-        value = yamlio.load(text, "<override>") if text.strip() else None
+        raw = text.strip()
+        if raw == "None" or raw.startswith(keys.INCLUDE_PREFIX):  # None; "@file" (an include)
+            return None if raw == "None" else raw
+        ov.check_flow_literal(text)
+        value = yamlio.load(text, "<override>") if raw else None
         for decode in decoders:
             value = decode(key, value)
         return value
@@ -175,13 +180,23 @@ def resolve_full(
     allow_imports: nodes.AllowImports = (),
     record: bool = False,
     base_dir: str | None = None,
+    entrypoint: str | None = None,
 ) -> Resolution:
-    """Resolve ``source`` and keep the document, the pre-override data and provenance."""
+    """Resolve ``source`` and keep the document, the pre-override data and provenance.
+
+    With ``entrypoint`` (a registered callable), or a document whose root ``_target_`` with
+    ``_partial_: true`` names a registered entry point, the document is typed by that callable's
+    signature and the result is its keyword arguments (see ``resolver/entrypoint.py``)."""
     reg = _registry(registry)
     texts = tuple(overrides)
     try:
         doc = load_document(source, registry=reg, base_dir=base_dir)
         doc.data = interpolate(doc)
+        # --- entry-point stage (issue 12): typed by a callable's signature; NeMo-Run order:
+        # overrides edit the document, then everything is built. Re-home in the pipeline.
+        spec = entrypoints.select(doc.data, reg, entrypoint)
+        if spec is not None:
+            return _resolve_typed(doc, texts, spec, reg, allow_imports)
         problems = check(doc, reg, allow_imports)
         parsed: list[ov.Override] = []
         try:
@@ -206,6 +221,35 @@ def resolve_full(
             expected="a finite tree of modest depth",
         ) from None
     return Resolution(data, doc, base, builder.origins, texts, spans=builder.spans, registry=reg)
+
+
+def _resolve_typed(
+    doc: Document, texts: tuple[str, ...], spec: Any, reg: Registry, allow: Any
+) -> Resolution:
+    """The entry-point pipeline: check -> overrides on the document (typed) -> typed build ->
+    hooks. ``Resolution.data`` is the keyword arguments of the entry point; ``document`` holds
+    the argument document after overrides (what ``--to-yaml`` writes)."""
+    from .document import copy_marks
+
+    raise_collected(check(doc, reg, allow), doc.file)
+    loader = Loader(_decoders(reg))
+    parse = _value_parser(reg)
+    args = entrypoints.strip_root(doc.data, spec)
+    if texts:
+        args = entrypoints.apply_overrides(
+            args,
+            texts,
+            spec,
+            reg,
+            lambda text: include_value(loader, parse(text, None)),
+            lambda old, new: copy_marks(doc, old, new),
+        )
+    builder = Builder(doc, reg, allow)
+    data: Any = entrypoints.build(args, spec, reg, builder.build)
+    for hook in reg.hooks:
+        data = hook(data)
+    after = Document(args, doc.file, doc.marks, doc.files)
+    return Resolution(data, after, args, None, texts, registry=reg)
 
 
 def mark_at(doc: Document, path: Sequence[object]) -> Any:
@@ -242,12 +286,20 @@ def _snapshot(value: Any) -> Any:
         return fresh(value)
 
 
+def include_value(loader: Loader, value: Any) -> Any:
+    """An override value ``"@file.yaml[:section]"`` read as the file (section) it names."""
+    if isinstance(value, str) and value.startswith(keys.INCLUDE_PREFIX):
+        return loader.from_data([value]).data[0]
+    return value
+
+
 def _apply_overrides(
     data: Any, parsed: Sequence[ov.Override], builder: Builder, reg: Registry, allow: Any
 ) -> Any:
     loader = Loader(_decoders(reg))
 
     def build_value(value: Any, path: tuple) -> Any:
+        value = include_value(loader, value)
         sub = loader.from_data(value) if isinstance(value, (str, dict, list)) else Document(value)
         sub.data = interpolate(sub)
         raise_collected(check(sub, reg, allow), "override")
@@ -271,13 +323,21 @@ def resolve(
     registry: Registry | None = None,
     allow_imports: nodes.AllowImports = (),
     base_dir: str | None = None,
+    entrypoint: str | None = None,
 ) -> Any:
     """Resolve a registered name (optionally in call syntax), a YAML path, YAML text or plain
-    data into plain data, applying dot-list ``overrides`` to the result.
+    data into plain data, applying dot-list ``overrides`` to the result. With ``entrypoint``
+    (a registered callable) the document is its arguments: the result is its typed keyword
+    arguments (``func(**result)``).
 
     Raises ``RecipekitError`` (often a ``ProblemReport`` of several problems) for bad input."""
     return resolve_full(
-        source, overrides, registry=registry, allow_imports=allow_imports, base_dir=base_dir
+        source,
+        overrides,
+        registry=registry,
+        allow_imports=allow_imports,
+        base_dir=base_dir,
+        entrypoint=entrypoint,
     ).data
 
 

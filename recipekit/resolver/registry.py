@@ -201,6 +201,15 @@ class Registry:
 
         return decorate(func) if func is not None else decorate
 
+    def entrypoint(self, func=None, /, *, name=None, aliases=(), replace=False):
+        """Decorator: register ``func`` as an *entry point* (namespace ``entrypoints``): a
+        document whose root ``_target_`` names it (with ``_partial_: true``), or one resolved
+        with ``entrypoint=NAME``, is typed by its signature (``resolver/entrypoint.py``)."""
+        # issue 12: entry points are ordinary entries in their own namespace (no extra state)
+        return self.factory(
+            func, name=name, namespace="entrypoints", aliases=aliases, replace=replace
+        )
+
     def register(
         self,
         func: Callable[..., Any],
@@ -429,6 +438,12 @@ def default_registry() -> Registry:
             if _default is None:
                 _default = Registry(builtins=True)
     return _default
+
+
+def entrypoint(func=None, /, **kwargs):
+    """``@recipekit.entrypoint`` / ``@recipekit.entrypoint(name=..., aliases=...)``: register an
+    entry point into the default registry."""
+    return default_registry().entrypoint(func, **kwargs)
 
 
 @functools.wraps(Registry.factory)
