@@ -33,6 +33,7 @@ point (``func(**result)`` runs it).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import types
 import typing
@@ -71,10 +72,8 @@ def hints(func: Any) -> dict[str, Any]:
     else:
         names, raw = _params(func), {}
         owner = func.__init__ if isinstance(func, type) else func
-    try:
+    with contextlib.suppress(Exception):  # unresolvable names: the raw annotations
         raw.update(typing.get_type_hints(owner))
-    except Exception:
-        pass
     out = {n: raw.get(n, Any) for n in names}
     out = {n: (Any if isinstance(a, str) else a) for n, a in out.items()}
     _HINTS.put(id(func), (func, out))
@@ -268,9 +267,8 @@ def convert(value: Any, ann: Any, path: tuple) -> Any:
         raise _mismatch(value, ann, path)
     origin, args = typing.get_origin(ann), typing.get_args(ann)
     if origin is typing.Literal:
-        text = value if isinstance(value, str) else value
-        if text in args:
-            return text
+        if value in args:
+            return value
         if isinstance(value, str):
             for arg in args:
                 if str(arg) == value:
@@ -347,7 +345,7 @@ def _is_path(ann: Any) -> bool:
 
 def _mismatch(value: Any, ann: Any, path: tuple, choices: Sequence[str] = ()) -> BadArgumentError:
     return BadArgumentError(
-        f"{value!r} is not a {describe(ann)}",
+        f"{value!r} does not fit {describe(ann)}",
         path=path,
         expected=describe(ann),
         choices=choices,
@@ -428,8 +426,8 @@ def _apply_one(
             found = node_callable(node, registry) if nodes.kind(node) else None
             owner = describe(returns(found[0])) if found else describe(strip_optional(ann))
             raise BadOverrideError(
-                f"override {text!r}: no parameter named {key!r} exists for "
-                f"{owner if path else spec.name}",
+                f"override {text!r}: no {'field' if path else 'parameter'} named {key!r} "
+                f"exists for {owner if path else spec.name}",
                 path=(*path, key),
                 expected=f"one of: {', '.join(known)}",
                 suggestions=closest(str(key), known),
