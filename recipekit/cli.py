@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
         "--form", choices=("expanded", "annotated", "factory", "nemo-run"), default="expanded"
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument(  # issue 12: type the document by a registered entry point's signature
+        "--entrypoint", metavar="NAME", help="the document is the arguments of entry point NAME"
+    )
     common(p)
 
     p = sub.add_parser("list", help="list registered factories")
@@ -89,6 +92,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     common(p)
 
+    # --- issue 12: the ModelOpt launcher (recipekit/interop/launcher.py owns args and run)
+    from recipekit.interop import launcher as _launcher_cli
+
+    p = sub.add_parser("launcher", help="resolve a ModelOpt launcher YAML into launch() arguments")
+    _launcher_cli.add_arguments(p)
+    common(p)
     p = sub.add_parser("convert", help="rewrite a ModelOpt $import YAML file in _factory_ form")
     p.add_argument("file")
     p.add_argument("-o", "--output", metavar="FILE")
@@ -170,6 +179,7 @@ def _resolve(args: argparse.Namespace) -> int:
         args.overrides,
         allow_imports=_allow(args),
         record=args.form == "annotated",
+        entrypoint=args.entrypoint,
     )
     _write(dump(res, form=args.form, format=args.format), args.output)
     return EXIT_OK
@@ -335,6 +345,7 @@ COMMANDS = {
     "explain": _explain,
     "check": _check,
     "convert": _convert,
+    "launcher": lambda args: __import__("recipekit.interop.launcher", fromlist=["run"]).run(args),
 }
 
 

@@ -358,7 +358,7 @@ def from_text(text: str, ann: Any, parse_yaml: Callable[[str], Any], registry: A
     if raw.startswith(keys.INCLUDE_PREFIX) and raw.lower().partition(":")[0].endswith(
         keys.INCLUDE_SUFFIXES
     ):
-        return raw  # an include: expanded by the loader like any "@file" string
+        return parse_yaml(raw)  # an include: the caller's reader expands "@file[:section]"
     bare = strip_optional(ann)
     if raw.lower() in _NONE_WORDS and (ann is Any or _allows_none(ann) or bare in (str, int)):
         return None
@@ -366,6 +366,7 @@ def from_text(text: str, ann: Any, parse_yaml: Callable[[str], Any], registry: A
     if factory is not None:
         return factory
     if bare is str or _is_path(bare) or typing.get_origin(bare) is typing.Literal:
+        # raw text, as NeMo-Run: `job=007` stays "007"; an empty value is "" (NeMo-Run: error)
         if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
             return raw[1:-1]
         return raw
