@@ -231,10 +231,10 @@ def _resolve_typed(
     the argument document after overrides (what ``--to-yaml`` writes)."""
     from .document import copy_marks
 
-    raise_collected(check(doc, reg, allow), doc.file)
+    args = entrypoints.strip_root(doc.data, spec)  # a root _target_ names the entry point
+    raise_collected(check(Document(args, doc.file, doc.marks, doc.files), reg, allow), doc.file)
     loader = Loader(_decoders(reg))
     parse = _value_parser(reg)
-    args = entrypoints.strip_root(doc.data, spec)
     if texts:
         args = entrypoints.apply_overrides(
             args,

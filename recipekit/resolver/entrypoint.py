@@ -49,6 +49,7 @@ _CALL = re.compile(r"^([A-Za-z_][\w./:-]*)(\(.*\))?$", re.S)
 _NONE_WORDS = ("none", "null", "~")
 _TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
 _HINTS = caches.table("entrypoint.hints", limit=1024)
+_OPEN = caches.table("entrypoint.open_keys", limit=1024)
 
 
 class Spec(NamedTuple):
@@ -78,6 +79,22 @@ def hints(func: Any) -> dict[str, Any]:
     out = {n: (Any if isinstance(a, str) else a) for n, a in out.items()}
     _HINTS.put(id(func), (func, out))
     return out
+
+
+def open_keys(func: Any) -> bool:
+    """Whether ``func`` takes ``**kwargs`` (then any key is an argument, untyped)."""
+    import inspect
+
+    found = _OPEN.get(id(func))
+    if found is not None and found[0] is func:
+        return found[1]
+    try:
+        params = inspect.signature(func).parameters.values()
+        result = any(p.kind is p.VAR_KEYWORD for p in params)
+    except (TypeError, ValueError):
+        result = False
+    _OPEN.put(id(func), (func, result))
+    return result
 
 
 def returns(func: Any) -> Any:
@@ -184,13 +201,13 @@ def child_type(ann: Any, key: Any, node: Any, registry: Any) -> tuple[Any, list[
             table = hints(result) if is_dataclass(result) else None
         else:
             table = hints(func)
-        if table is None:
-            return Any, None
+        if table is None or (kind == "target" and open_keys(func)):
+            return (table or {}).get(key, Any), None
         return table.get(key, Any), list(table)
     ann = strip_optional(ann)
     if isinstance(ann, Spec):
         table = hints(ann.func)
-        return table.get(key, Any), list(table)
+        return table.get(key, Any), None if open_keys(ann.func) else list(table)
     if is_dataclass(ann):
         table = hints(ann)
         return table.get(key, Any), list(table)
@@ -248,10 +265,14 @@ def strip_root(data: Any, spec: Spec) -> dict:
 
 
 # ----------------------------------------------------------------------------- scalars
-def convert(value: Any, ann: Any, path: tuple) -> Any:
-    """A YAML/override value converted to ``ann`` by NeMo-Run's rules (None stays None)."""
+def convert(value: Any, ann: Any, path: tuple, item: bool = False) -> Any:
+    """A YAML/override value converted to ``ann`` by NeMo-Run's rules. ``None`` is accepted for
+    a key whatever its annotation (``x: str = None`` is common; NeMo-Run turns it into the
+    string ``"None"``), but not as an item of a container (``item``) unless the type allows it."""
     if ann is Any or ann is object or (value is None and _allows_none(ann)):
         return value
+    if value is None and item:
+        raise _mismatch(value, ann, path)
     union = _union_args(ann)
     if union is not None:
         if value is None:
@@ -261,7 +282,7 @@ def convert(value: Any, ann: Any, path: tuple) -> Any:
             if arm is type(None):
                 continue
             try:
-                return convert(value, arm, path)
+                return convert(value, arm, path, item)
             except BadArgumentError as exc:
                 errors.append(exc.expected or exc.message)
         raise _mismatch(value, ann, path)
@@ -318,13 +339,15 @@ def convert(value: Any, ann: Any, path: tuple) -> Any:
     if origin in (list, Sequence, typing.Sequence) or ann is list:
         if not isinstance(value, (list, tuple)):
             raise _mismatch(value, ann, path)
-        item = args[0] if args else Any
-        return [convert(v, item, (*path, i)) for i, v in enumerate(value)]
+        elem = args[0] if args else Any
+        return [convert(v, elem, (*path, i), True) for i, v in enumerate(value)]
     if origin is dict or ann is dict:
         if not isinstance(value, dict):
             raise _mismatch(value, ann, path)
         kt, vt = args if len(args) == 2 else (Any, Any)
-        return {convert(k, kt, path): convert(v, vt, (*path, k)) for k, v in value.items()}
+        return {
+            convert(k, kt, path, True): convert(v, vt, (*path, k), True) for k, v in value.items()
+        }
     if isinstance(ann, type):
         if isinstance(value, ann):
             return value
@@ -360,8 +383,8 @@ def from_text(text: str, ann: Any, parse_yaml: Callable[[str], Any], registry: A
     ):
         return parse_yaml(raw)  # an include: the caller's reader expands "@file[:section]"
     bare = strip_optional(ann)
-    if raw.lower() in _NONE_WORDS and (ann is Any or _allows_none(ann) or bare in (str, int)):
-        return None
+    if raw.lower() in _NONE_WORDS and bare is not bool:  # None/null is None (NeMo-Run: "None"
+        return None  # for a str key)
     factory = _factory_call(raw, ann, registry)
     if factory is not None:
         return factory
@@ -372,7 +395,22 @@ def from_text(text: str, ann: Any, parse_yaml: Callable[[str], Any], registry: A
         return raw
     if bare in (int, float, bool):
         return raw
-    return parse_yaml(text)
+    literal = _python_literal(raw)  # NeMo-Run reads other values as Python literals;
+    return literal if literal is not _NO_LITERAL else parse_yaml(text)  # else YAML
+
+
+_NO_LITERAL = object()
+
+
+def _python_literal(raw: str) -> Any:
+    import ast
+
+    if not raw or (raw[0] not in "0123456789+-.([{'\"" and raw not in ("True", "False")):
+        return _NO_LITERAL
+    try:
+        return ast.literal_eval(raw)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return _NO_LITERAL
 
 
 def _factory_call(raw: str, ann: Any, registry: Any) -> dict | None:
@@ -435,8 +473,12 @@ def _apply_one(
             )
         last = depth == len(override.steps) - 1
         if key not in node:
-            if last:
+            if last and override.op == "=":
                 override = override._replace(add=True)
+            elif last and override.op != "del" and known is not None:
+                default = defaults(ann, node, registry).get(key, _NO_DEFAULT)
+                if default is not _NO_DEFAULT:  # NeMo-Run: an operator starts from the default
+                    node[key] = default
             elif known is not None and override.op != "del":
                 node[key] = {}  # a typed record the document does not set yet
         elif not last:
@@ -446,6 +488,24 @@ def _apply_one(
         value = from_text(override.value, ann, parse_yaml, registry)
         override = override._replace(value=value)
     return ov.apply(root, override)
+
+
+_NO_DEFAULT = object()
+
+
+def defaults(ann: Any, node: Any, registry: Any) -> dict[str, Any]:
+    """Default values of the parameters/fields of the record ``node`` stands for."""
+    import inspect
+
+    owner = node_callable(node, registry) if isinstance(node, dict) else None
+    func = owner[0] if owner else ann.func if isinstance(ann, Spec) else strip_optional(ann)
+    if owner and owner[1] == "factory":
+        func = returns(func)
+    try:
+        params = inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return {}
+    return {n: p.default for n, p in params.items() if p.default is not p.empty}
 
 
 def _copy(value: Any, copied: Any) -> Any:
@@ -472,7 +532,7 @@ class Typer:
 
     def arguments(self, data: dict, spec: Spec) -> dict:
         table = hints(spec.func)
-        out = self.fields(data, table, (), spec.name, "parameter")
+        out = self.fields(data, table, (), spec.name, "parameter", open_keys(spec.func))
         for name in required(spec.func):
             if name not in out and name in table:
                 self.problems.append(
@@ -484,9 +544,14 @@ class Typer:
                 )
         return out
 
-    def fields(self, data: dict, table: dict, path: tuple, owner: str, noun: str) -> dict:
+    def fields(
+        self, data: dict, table: dict, path: tuple, owner: str, noun: str, open_: bool = False
+    ) -> dict:
         out = {}
         for key, value in data.items():
+            if key not in table and open_:  # **kwargs: any key, untyped
+                out[key] = self.build_data(value, (*path, key))
+                continue
             if key not in table:
                 self.problems.append(
                     BadArgumentError(
@@ -503,21 +568,24 @@ class Typer:
                 self.problems.extend(exc.problems)
         return out
 
-    def value(self, value: Any, ann: Any, path: tuple) -> Any:
+    def value(self, value: Any, ann: Any, path: tuple, item: bool = False) -> Any:
         if isinstance(value, dict) and nodes.kind(value):
             return self.node(value, ann, path)
         bare = strip_optional(ann)
         if isinstance(value, dict) and is_dataclass(bare):
             return self.record(value, bare, path)
         if isinstance(value, list) and _is_list(bare):
-            item = typing.get_args(bare)[0] if typing.get_args(bare) else Any
-            if item is not Any:
-                return [self.value(v, item, (*path, i)) for i, v in enumerate(value)]
+            elem = typing.get_args(bare)[0] if typing.get_args(bare) else Any
+            if elem is not Any:
+                return [self.value(v, elem, (*path, i), True) for i, v in enumerate(value)]
         if isinstance(value, dict) and typing.get_origin(bare) is dict:
             kt, vt = typing.get_args(bare) or (Any, Any)
-            return {convert(k, kt, path): self.value(v, vt, (*path, k)) for k, v in value.items()}
+            return {
+                convert(k, kt, path, True): self.value(v, vt, (*path, k), True)
+                for k, v in value.items()
+            }
         built = self.build_data(value, path)
-        return convert(built, ann, path)
+        return convert(built, ann, path, item)
 
     def record(self, value: dict, cls: type, path: tuple) -> Any:
         before = len(self.problems)
@@ -546,9 +614,8 @@ class Typer:
         else:
             table = hints(func)
         if table is not None and sibs:
-            typed = self.fields(
-                sibs, table, path, _name(func), "field" if kind == "factory" else "parameter"
-            )
+            noun = "field" if kind == "factory" else "parameter"
+            typed = self.fields(sibs, table, path, _name(func), noun, open_keys(func))
             value = {**{k: v for k, v in value.items() if k in keys.RESERVED}, **typed}
         return self.build_data(value, path)
 
