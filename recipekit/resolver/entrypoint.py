@@ -486,6 +486,8 @@ def _apply_one(
         ann, node, path = child, node.get(key), (*path, key)
     if override.op != "del":
         value = from_text(override.value, ann, parse_yaml, registry)
+        if override.op != "=" and not nodes.is_node(value):  # += etc. combine typed values
+            value = convert(value, ann, path)
         override = override._replace(value=value)
     return ov.apply(root, override)
 
