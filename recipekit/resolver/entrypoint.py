@@ -48,8 +48,7 @@ NAMESPACE = "entrypoints"
 _CALL = re.compile(r"^([A-Za-z_][\w./:-]*)(\(.*\))?$", re.S)
 _NONE_WORDS = ("none", "null", "~")
 _TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
-_HINTS = caches.table("entrypoint.hints", limit=1024)
-_OPEN = caches.table("entrypoint.open_keys", limit=1024)
+_FACTS = caches.table("entrypoint.facts", limit=1024)
 
 
 class Spec(NamedTuple):
@@ -60,87 +59,73 @@ class Spec(NamedTuple):
 
 
 # ----------------------------------------------------------------------------- type facts
-def hints(func: Any) -> dict[str, Any]:
-    """Parameter name -> evaluated annotation (``Any`` where unannotated) of a function, of a
-    class's ``__init__``, or of a dataclass's init fields."""
-    found = _HINTS.get(id(func))
+class Facts(NamedTuple):
+    """What typing needs to know about a callable (or dataclass), inspected once per callable."""
+
+    hints: dict[str, Any]  # parameter / init field -> evaluated annotation (Any if none)
+    required: tuple[str, ...]  # without a default
+    defaults: dict[str, Any]
+    open_keys: bool  # takes **kwargs: any key is an argument, untyped
+    returns: Any  # the return annotation (the class itself for a class), or Any
+
+
+def facts(func: Any) -> Facts:
+    found = _FACTS.get(id(func))
     if found is not None and found[0] is func:
         return found[1]
-    if is_dataclass(func):
-        names = [f.name for f in _dc().fields(func) if f.init]
-        raw = {f.name: f.type for f in _dc().fields(func)}
-        owner = func
-    else:
-        names, raw = _params(func), {}
-        owner = func.__init__ if isinstance(func, type) else func
-    with contextlib.suppress(Exception):  # unresolvable names: the raw annotations
-        raw.update(typing.get_type_hints(owner))
-    out = {n: raw.get(n, Any) for n in names}
-    out = {n: (Any if isinstance(a, str) else a) for n, a in out.items()}
-    _HINTS.put(id(func), (func, out))
-    return out
+    result = _dataclass_facts(func) if is_dataclass(func) else _signature_facts(func)
+    _FACTS.put(id(func), (func, result))
+    return result
 
 
-def open_keys(func: Any) -> bool:
-    """Whether ``func`` takes ``**kwargs`` (then any key is an argument, untyped)."""
+def _dataclass_facts(cls: type) -> Facts:
+    dc = _dc()
+    fields = [f for f in dc.fields(cls) if f.init]
+    raw = {f.name: f.type for f in fields}
+    if any(isinstance(t, str) for t in raw.values()):  # postponed annotations: evaluate them
+        with contextlib.suppress(Exception):
+            raw.update(typing.get_type_hints(cls))
+    missing = (dc.MISSING,)
+    return Facts(
+        {n: (Any if isinstance(t, str) else t) for n, t in raw.items()},
+        tuple(f.name for f in fields if f.default in missing and f.default_factory in missing),
+        {f.name: f.default for f in fields if f.default not in missing},
+        False,
+        cls,
+    )
+
+
+def _signature_facts(func: Any) -> Facts:
     import inspect
 
-    found = _OPEN.get(id(func))
-    if found is not None and found[0] is func:
-        return found[1]
     try:
-        params = inspect.signature(func).parameters.values()
-        result = any(p.kind is p.VAR_KEYWORD for p in params)
+        params = list(inspect.signature(func).parameters.values())
     except (TypeError, ValueError):
-        result = False
-    _OPEN.put(id(func), (func, result))
-    return result
+        return Facts({}, (), {}, True, func if isinstance(func, type) else Any)
+    raw: dict[str, Any] = {}
+    with contextlib.suppress(Exception):  # unresolvable names: the raw annotations
+        raw = typing.get_type_hints(func.__init__ if isinstance(func, type) else func)
+    named = [p for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    table = {p.name: raw.get(p.name, p.annotation) for p in named if p.name != "self"}
+    return Facts(
+        {
+            n: (Any if a is inspect.Parameter.empty or isinstance(a, str) else a)
+            for n, a in table.items()
+        },
+        tuple(p.name for p in named if p.default is p.empty and p.name != "self"),
+        {p.name: p.default for p in named if p.default is not p.empty},
+        any(p.kind is p.VAR_KEYWORD for p in params),
+        func if isinstance(func, type) else raw.get("return", Any),
+    )
+
+
+def hints(func: Any) -> dict[str, Any]:
+    return facts(func).hints
 
 
 def returns(func: Any) -> Any:
     """The return annotation of a factory (its class, for a class), or ``Any``."""
-    if isinstance(func, type):
-        return func
-    try:
-        return typing.get_type_hints(func).get("return", Any)
-    except Exception:
-        return Any
-
-
-def _params(func: Any) -> list[str]:
-    import inspect
-
-    try:
-        sig = inspect.signature(func)
-    except (TypeError, ValueError):
-        return []
-    return [
-        n
-        for n, p in sig.parameters.items()
-        if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) and n != "self"
-    ]
-
-
-def required(func: Any) -> list[str]:
-    """Parameters (or dataclass fields) without a default."""
-    if isinstance(func, type) and is_dataclass(func):
-        dc = _dc()
-        return [
-            f.name
-            for f in dc.fields(func)
-            if f.init and f.default is dc.MISSING and f.default_factory is dc.MISSING
-        ]
-    import inspect
-
-    try:
-        sig = inspect.signature(func)
-    except (TypeError, ValueError):
-        return []
-    return [
-        n
-        for n, p in sig.parameters.items()
-        if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-    ]
+    return facts(func).returns
 
 
 def _dc() -> Any:
@@ -201,13 +186,13 @@ def child_type(ann: Any, key: Any, node: Any, registry: Any) -> tuple[Any, list[
             table = hints(result) if is_dataclass(result) else None
         else:
             table = hints(func)
-        if table is None or (kind == "target" and open_keys(func)):
+        if table is None or (kind == "target" and facts(func).open_keys):
             return (table or {}).get(key, Any), None
         return table.get(key, Any), list(table)
     ann = strip_optional(ann)
     if isinstance(ann, Spec):
         table = hints(ann.func)
-        return table.get(key, Any), None if open_keys(ann.func) else list(table)
+        return table.get(key, Any), None if facts(ann.func).open_keys else list(table)
     if is_dataclass(ann):
         table = hints(ann)
         return table.get(key, Any), list(table)
@@ -497,17 +482,11 @@ _NO_DEFAULT = object()
 
 def defaults(ann: Any, node: Any, registry: Any) -> dict[str, Any]:
     """Default values of the parameters/fields of the record ``node`` stands for."""
-    import inspect
-
     owner = node_callable(node, registry) if isinstance(node, dict) else None
     func = owner[0] if owner else ann.func if isinstance(ann, Spec) else strip_optional(ann)
     if owner and owner[1] == "factory":
         func = returns(func)
-    try:
-        params = inspect.signature(func).parameters
-    except (TypeError, ValueError):
-        return {}
-    return {n: p.default for n, p in params.items() if p.default is not p.empty}
+    return facts(func).defaults if callable(func) else {}
 
 
 def _copy(value: Any, copied: Any) -> Any:
@@ -534,8 +513,8 @@ class Typer:
 
     def arguments(self, data: dict, spec: Spec) -> dict:
         table = hints(spec.func)
-        out = self.fields(data, table, (), spec.name, "parameter", open_keys(spec.func))
-        for name in required(spec.func):
+        out = self.fields(data, table, (), spec.name, "parameter", facts(spec.func).open_keys)
+        for name in facts(spec.func).required:
             if name not in out and name in table:
                 self.problems.append(
                     BadArgumentError(
@@ -592,7 +571,7 @@ class Typer:
     def record(self, value: dict, cls: type, path: tuple) -> Any:
         before = len(self.problems)
         kwargs = self.fields(value, hints(cls), path, cls.__name__, "field")
-        missing = [n for n in required(cls) if n not in kwargs]
+        missing = [n for n in facts(cls).required if n not in kwargs]
         if missing:
             self.problems.append(
                 BadArgumentError(
@@ -617,7 +596,7 @@ class Typer:
             table = hints(func)
         if table is not None and sibs:
             noun = "field" if kind == "factory" else "parameter"
-            typed = self.fields(sibs, table, path, _name(func), noun, open_keys(func))
+            typed = self.fields(sibs, table, path, _name(func), noun, facts(func).open_keys)
             value = {**{k: v for k, v in value.items() if k in keys.RESERVED}, **typed}
         return self.build_data(value, path)
 
