@@ -270,3 +270,12 @@ def test_text_of_a_value_converts_back_to_it(number, flag, real):
     for value, ann in ((number, int), (flag, bool), (real, float)):
         text = ep.from_text(repr(value), ann, lambda t: t, None)
         assert ep.convert(text, ann, ()) == value
+
+
+def test_problems_carry_file_marks(reg, tmp_path):
+    path = tmp_path / "job.yaml"
+    path.write_text("net:\n  hidden: wide\nepochz: 1\n")
+    with pytest.raises(RecipekitError) as info:
+        run(reg, str(path))
+    marks = {p.path: (p.mark.line, p.mark.column) for p in info.value.problems}
+    assert marks == {("net", "hidden"): (2, 11), ("epochz",): (3, 9)}

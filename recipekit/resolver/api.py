@@ -230,26 +230,31 @@ def _resolve_typed(
     hooks. ``Resolution.data`` is the keyword arguments of the entry point; ``document`` holds
     the argument document after overrides (what ``--to-yaml`` writes)."""
     from .document import copy_marks
+    from .yamlio import SourceMap
 
-    args = entrypoints.strip_root(doc.data, spec)  # a root _target_ names the entry point
-    raise_collected(check(Document(args, doc.file, doc.marks, doc.files), reg, allow), doc.file)
-    loader = Loader(_decoders(reg))
-    parse = _value_parser(reg)
+    # marks of copied containers go to a table of this resolution only (the document's own
+    # tables may belong to the file cache)
+    typed = Document(
+        entrypoints.strip_root(doc.data, spec), doc.file, [SourceMap(), *doc.marks], doc.files
+    )
+    if typed.data is not doc.data:  # a root _target_ names the entry point
+        copy_marks(typed, doc.data, typed.data)
+    raise_collected(check(typed, reg, allow), doc.file)
     if texts:
-        args = entrypoints.apply_overrides(
-            args,
+        loader, parse = Loader(_decoders(reg)), _value_parser(reg)
+        typed.data = entrypoints.apply_overrides(
+            typed.data,
             texts,
             spec,
             reg,
             lambda text: include_value(loader, parse(text, None)),
-            lambda old, new: copy_marks(doc, old, new),
+            lambda old, new: copy_marks(typed, old, new),
         )
-    builder = Builder(doc, reg, allow)
-    data: Any = entrypoints.build(args, spec, reg, builder.build)
+    builder = Builder(typed, reg, allow)
+    data: Any = entrypoints.build(typed.data, spec, reg, builder.build, typed.where)
     for hook in reg.hooks:
         data = hook(data)
-    after = Document(args, doc.file, doc.marks, doc.files)
-    return Resolution(data, after, args, None, texts, registry=reg)
+    return Resolution(data, typed, typed.data, None, texts, registry=reg)
 
 
 def mark_at(doc: Document, path: Sequence[object]) -> Any:

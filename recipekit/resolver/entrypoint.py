@@ -246,6 +246,8 @@ def strip_root(data: Any, spec: Spec) -> dict:
             f"not a {type(data).__name__}",
             expected="parameter: value lines",
         )
+    if keys.TARGET not in data and keys.PARTIAL not in data:
+        return data
     return {k: v for k, v in data.items() if k not in (keys.TARGET, keys.PARTIAL)}
 
 
@@ -507,8 +509,13 @@ class Typer:
     """Builds an argument mapping into typed values; ``build(value, path)`` builds untyped data
     (the resolver's ``Builder``). Problems are collected in ``problems``."""
 
-    def __init__(self, registry: Any, build: Callable[[Any, tuple], Any]) -> None:
-        self.registry, self.build_data = registry, build
+    def __init__(
+        self,
+        registry: Any,
+        build: Callable[[Any, tuple], Any],
+        where: Callable[[Any, Any], Any] = lambda container, key: None,
+    ) -> None:
+        self.registry, self.build_data, self.where = registry, build, where
         self.problems: list[RecipekitError] = []
 
     def arguments(self, data: dict, spec: Spec) -> dict:
@@ -533,20 +540,23 @@ class Typer:
             if key not in table and open_:  # **kwargs: any key, untyped
                 out[key] = self.build_data(value, (*path, key))
                 continue
+            mark = self.where(data, key)
             if key not in table:
                 self.problems.append(
                     BadArgumentError(
                         f"no {noun} named {key!r} exists for {owner}",
                         path=(*path, key),
+                        mark=mark,
                         expected=f"one of: {', '.join(table)}",
                         suggestions=closest(str(key), list(table)),
+                        hint=None if path else f"the top-level keys are the parameters of {owner}",
                     )
                 )
                 continue
             try:
                 out[key] = self.value(value, table[key], (*path, key))
             except RecipekitError as exc:
-                self.problems.extend(exc.problems)
+                self.problems.extend(p.located(mark=mark) for p in exc.problems)
         return out
 
     def value(self, value: Any, ann: Any, path: tuple, item: bool = False) -> Any:
@@ -622,9 +632,17 @@ def _name(func: Any) -> str:
     return getattr(func, "__qualname__", None) or getattr(func, "__name__", repr(func))
 
 
-def build(data: dict, spec: Spec, registry: Any, build_data: Callable[[Any, tuple], Any]) -> dict:
-    """The typed keyword arguments of ``spec`` for the argument mapping ``data``."""
-    typer = Typer(registry, build_data)
+def build(
+    data: dict,
+    spec: Spec,
+    registry: Any,
+    build_data: Callable[[Any, tuple], Any],
+    where: Callable[[Any, Any], Any] = lambda container, key: None,
+) -> dict:
+    """The typed keyword arguments of ``spec`` for the argument mapping ``data``; ``build_data``
+    builds untyped values and nodes (the resolver's ``Builder.build``), ``where(container, key)``
+    gives the source mark of a value for error messages."""
+    typer = Typer(registry, build_data, where)
     out = typer.arguments(data, spec)
     raise_collected(typer.problems, spec.name)
     return out
