@@ -13,22 +13,25 @@ callable, and its annotations decide what every key means:
   target's signature;
 * values are converted where NeMo-Run converts them (``bool`` takes true/false/yes/no/on/off/1/0,
   ``float`` takes ``1e-3``, ``Optional``, ``Union``, ``Literal``, ``list[X]``, ``dict[K, V]``,
-  ``Path``; a scalar under ``str`` becomes its ``str()``); a value that does not fit is an error
+  ``Path``; a number under ``str`` becomes its ``str()``); a value that does not fit is an error
   with the key path and the expected type. One deliberate difference: YAML ``null`` stays
   ``None`` (NeMo-Run writes the string ``"None"`` into a ``str`` field).
 
 Command-line overrides are applied to the *document* before anything is built, as NeMo-Run does:
 a parameter or field the schema knows is set without ``+``; a value is read by the annotation of
 its key (raw text for ``str``/``int``/``float``/``bool``/``Path``/``Literal``, so ``job=007``
-stays ``"007"`` and ``time=04:00:00`` a string; YAML for containers); ``key=NAME`` or
+stays ``"007"`` and ``time=04:00:00`` a string; otherwise a Python literal when it is one, as
+NeMo-Run reads it, else YAML, so ``[a, b]`` needs no quotes); ``key=NAME`` or
 ``key=NAME(args)`` becomes a factory call when ``NAME`` is a registered factory whose return
 annotation fits the key's annotation (it replaces the whole value, siblings included); otherwise
 a string stays a string. Nothing is imported or called because of a value.
 
-The stage is two functions the pipeline calls after interpolation and checking:
-``apply_overrides(data, overrides, spec, registry)`` and ``build(data, spec, builder)``; ``spec``
-comes from ``select(doc_data, registry, name)``. The result is the keyword arguments of the entry
-point (``func(**result)`` runs it).
+The stage is four functions the pipeline calls after interpolation: ``select(data, registry,
+name)`` (None: untyped data, the usual pipeline), ``strip_root(data, spec)`` (then the check
+pass), ``apply_overrides(args, texts, spec, registry, parse_yaml, copied)`` and
+``build(args, spec, registry, build_data, where)``. The result is the keyword arguments of the
+entry point (``func(**result)`` runs it). ``None`` is accepted for any key (``x: str = None``
+is how most code declares optional fields), not as an item of a typed container.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ _FACTS = caches.table("entrypoint.facts", limit=1024)
 
 
 class Spec(NamedTuple):
-    """A resolved entry point: its registered name, the callable, and its parameter types."""
+    """A selected entry point: the name it was asked by, and the callable."""
 
     name: str
     func: Callable[..., Any]
@@ -264,14 +267,10 @@ def convert(value: Any, ann: Any, path: tuple, item: bool = False) -> Any:
     if union is not None:
         if value is None:
             return None
-        errors = []
         for arm in union:
-            if arm is type(None):
-                continue
-            try:
-                return convert(value, arm, path, item)
-            except BadArgumentError as exc:
-                errors.append(exc.expected or exc.message)
+            if arm is not type(None):
+                with contextlib.suppress(BadArgumentError):
+                    return convert(value, arm, path, item)
         raise _mismatch(value, ann, path)
     origin, args = typing.get_origin(ann), typing.get_args(ann)
     if origin is typing.Literal:
@@ -285,9 +284,7 @@ def convert(value: Any, ann: Any, path: tuple, item: bool = False) -> Any:
     if value is None:
         return None  # NeMo-Run: the string "None"; recipekit keeps None (docs/compatibility.md)
     if ann is str:
-        if (isinstance(value, (str, int, float)) and not isinstance(value, bool)) or isinstance(
-            value, bool
-        ):
+        if isinstance(value, (str, int, float)):  # bools too: NeMo-Run writes "True"
             return value if isinstance(value, str) else str(value)
         raise _mismatch(value, ann, path)
     if ann is bool:
@@ -355,11 +352,16 @@ def _is_path(ann: Any) -> bool:
 
 def _mismatch(value: Any, ann: Any, path: tuple, choices: Sequence[str] = ()) -> BadArgumentError:
     return BadArgumentError(
-        f"{value!r} does not fit {describe(ann)}",
+        f"{_short(value)} does not fit {describe(ann)}",
         path=path,
         expected=describe(ann),
         choices=choices,
     )
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:60]}... ({type(value).__name__})"
 
 
 def from_text(text: str, ann: Any, parse_yaml: Callable[[str], Any], registry: Any) -> Any:
@@ -608,7 +610,7 @@ class Typer:
             noun = "field" if kind == "factory" else "parameter"
             typed = self.fields(sibs, table, path, _name(func), noun, facts(func).open_keys)
             value = {**{k: v for k, v in value.items() if k in keys.RESERVED}, **typed}
-        return self.build_data(value, path)
+        return self.build_data(value, path)  # not checked against ``ann``, as in NeMo-Run
 
     @staticmethod
     def call(func: Any, kwargs: dict, path: tuple) -> Any:
