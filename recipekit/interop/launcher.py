@@ -47,32 +47,34 @@ import argparse
 import os
 import sys
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from recipekit.resolver import caches
-from recipekit.resolver.errors import SourceError
-from recipekit.resolver.registry import Registry
+if TYPE_CHECKING:
+    from recipekit.resolver.registry import Registry
 
-# (dataclasses, glob, importlib and inspect are imported where used: the CLI builds this
-# module's argument parser on every start.)
+# (Everything else is imported where it is used: the CLI builds this module's argument parser on
+# every start, so importing it must cost nothing.)
 
 PACKAGE = "modelopt_launcher"
 LAUNCH = "modelopt_launcher.launch.launch"
 ALIASES = ("launch", "__main__.launch")
-_REGISTRIES = caches.table("launcher.registry", limit=4)
 
 
 def registry(package: str = PACKAGE) -> Registry:
     """A registry holding the launcher's entry point, factories and dataclasses (cached)."""
-    found = _REGISTRIES.get(package)
+    from recipekit.resolver import caches
+
+    table = caches.table("launcher.registry", limit=4)
+    found = table.get(package)
     if found is None:
-        found = _build_registry(package)
-        _REGISTRIES.put(package, found)
+        found = table.put(package, _build_registry(package))
     return found
 
 
 def _import(name: str) -> Any:
     import importlib
+
+    from recipekit.resolver.errors import SourceError
 
     try:
         return importlib.import_module(name)
@@ -86,6 +88,8 @@ def _import(name: str) -> Any:
 
 def _build_registry(package: str) -> Registry:
     import inspect
+
+    from recipekit.resolver.registry import Registry
 
     launch_module = _import(f"{package}.launch")
     core = _import(f"{package}.core")
