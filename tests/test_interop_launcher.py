@@ -454,3 +454,11 @@ pipeline:
     assert env["HF_MODEL_CKPT"] == "Qwen/Qwen3-8B"
     assert type(task).__name__ == "MegatronLMQuantizeTask"
     assert type(task.config).__name__ == "MegatronLMQuantizeConfig"
+
+
+def test_missing_launcher_package_is_a_readable_error():
+    from recipekit.interop import launcher
+
+    with pytest.raises(RecipekitError, match="cannot import the launcher") as info:
+        launcher.registry("no_such_launcher_package")
+    assert "PYTHONPATH" in (info.value.hint or "")
