@@ -47,7 +47,6 @@ from . import caches, keys, nodes
 from . import overrides as ov
 from .errors import BadArgumentError, BadOverrideError, RecipekitError, closest, raise_collected
 
-NAMESPACE = "entrypoints"
 _CALL = re.compile(r"^([A-Za-z_][\w./:-]*)(\(.*\))?$", re.S)
 _NONE_WORDS = ("none", "null", "~")
 _TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
@@ -232,7 +231,7 @@ def select(data: Any, registry: Any, name: str | None) -> Spec | None:
         if not isinstance(target, str) or target not in registry:
             return None
         entry = registry.get(target)
-        if entry.namespace != NAMESPACE:
+        if entry.namespace != keys.ENTRYPOINTS:
             return None
         return Spec(target, entry.func)
     entry = registry.get(name)  # unknown: UnknownFactoryError with did-you-mean

@@ -26,3 +26,7 @@ INCLUDE_SUFFIXES = (".yaml", ".yml", ".json")
 #: Interpolation: ``${a.b}`` refers to another value of the same document.
 INTERPOLATION_OPEN = "${"
 INTERPOLATION_CLOSE = "}"
+
+#: The registry namespace of entry points (``Registry.entrypoint``): a root ``_target_`` with
+#: ``_partial_: true`` naming one types the document by its signature (``entrypoint.py``).
+ENTRYPOINTS = "entrypoints"

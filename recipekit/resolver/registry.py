@@ -206,8 +206,10 @@ class Registry:
         document whose root ``_target_`` names it (with ``_partial_: true``), or one resolved
         with ``entrypoint=NAME``, is typed by its signature (``resolver/entrypoint.py``)."""
         # issue 12: entry points are ordinary entries in their own namespace (no extra state)
+        from .keys import ENTRYPOINTS
+
         return self.factory(
-            func, name=name, namespace="entrypoints", aliases=aliases, replace=replace
+            func, name=name, namespace=ENTRYPOINTS, aliases=aliases, replace=replace
         )
 
     def register(
