@@ -462,3 +462,22 @@ def test_missing_launcher_package_is_a_readable_error():
     with pytest.raises(RecipekitError, match="cannot import the launcher") as info:
         launcher.registry("no_such_launcher_package")
     assert "PYTHONPATH" in (info.value.hint or "")
+
+
+def test_result_is_what_launch_takes(launcher, example, tmp_path, monkeypatch):
+    """``launch(**kwargs)`` runs the launcher's own job loop with our objects (``run_jobs`` is
+    replaced by a recorder here: nothing is submitted)."""
+    import modelopt_launcher.launch as launch_module
+
+    seen = {}
+    monkeypatch.setattr(launch_module, "run_jobs", lambda **kw: seen.update(kw))
+    monkeypatch.setenv("NEMORUN_HOME", str(tmp_path))
+    kwargs = launcher.resolve(example("Qwen/Qwen3-8B/hf_ptq"), ["hf_local=/mnt/hf-local"])
+    launch_module.launch(**kwargs)
+    assert seen["job_table"] == {"hf_ptq_nvfp4": kwargs["pipeline"]}
+    assert seen["hf_local"] == "/mnt/hf-local"
+    seen.clear()
+    from recipekit.cli import main
+
+    assert main(["launcher", example("smoke/hostname"), "--run"]) == 0
+    assert list(seen["job_table"]) == ["hostname_smoke"]
