@@ -163,3 +163,8 @@ def test_malformed_flow_literal_names_the_column(reg, override, column):
 def test_merge_needs_mappings(reg):
     with pytest.raises(BadOverrideError, match=r"\|="):
         resolve("quantize.tags|={a: 1}", reg=reg)
+
+
+def test_operator_on_a_key_being_added_is_an_error(reg):
+    with pytest.raises(BadOverrideError, match=r"\+= needs an existing value"):
+        resolve("+quantize.new+=1", reg=reg)

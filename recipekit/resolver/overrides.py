@@ -166,6 +166,12 @@ def apply(
                 continue
             child = paths.child(node, step.key)
             if child is paths.MISSING:
+                if is_last and override.add and isinstance(node, dict) and override.op != "=":
+                    raise BadOverrideError(  # issue 12 (found by fuzzing): `+x+=1` crashed
+                        f"override {override.text!r}: {override.op} needs an existing value",
+                        path=(*path, step.key),
+                        hint=f"set it first: +{format_path((*path, step.key))}=VALUE",
+                    )
                 if is_last and override.add and isinstance(node, dict):
                     new_targets.append((node, step.key, (*path, step.key)))
                     continue
