@@ -3,6 +3,7 @@
 Public API (imported lazily, so ``import recipekit`` and the CLI start fast)::
 
     recipekit.factory      register a function (@recipekit.factory / @recipekit.factory(name=...))
+    recipekit.entrypoint   register a callable whose signature types a document (NeMo-Run style)
     recipekit.registry     the default Registry (recipekit's built-ins load on first use)
     recipekit.Registry     make your own registry and pass it as ``registry=``
     recipekit.Validator    a domain check of resolved documents (``Registry.add_validator``)
@@ -24,6 +25,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "factory": ("recipekit.defaults", "factory"),
+    "entrypoint": ("recipekit.defaults", "entrypoint"),
     "Registry": ("recipekit.resolver.registry", "Registry"),
     "Codec": ("recipekit.resolver.registry", "Codec"),
     "Reader": ("recipekit.resolver.registry", "Reader"),
@@ -42,6 +44,7 @@ _EXPORTS = {
 
 __all__ = [  # noqa: RUF022 (grouped as in the docstring)
     "factory",
+    "entrypoint",
     "registry",
     "Registry",
     "Codec",
@@ -61,7 +64,7 @@ __all__ = [  # noqa: RUF022 (grouped as in the docstring)
 
 if TYPE_CHECKING:
     from recipekit.api import check, clear_caches, dump, explain, load, resolve, resolve_full
-    from recipekit.defaults import factory
+    from recipekit.defaults import entrypoint, factory
     from recipekit.resolver.errors import ProblemReport, RecipekitError
     from recipekit.resolver.pipeline import Resolution
     from recipekit.resolver.registry import Codec, Reader, Registry, Validator

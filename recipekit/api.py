@@ -37,10 +37,14 @@ def resolve_full(
     record: bool = False,
     base_dir: str | None = None,
     validate: bool = True,
+    entrypoint: str | None = None,
 ) -> Resolution:
     """Resolve ``source`` and keep the document, the pre-override data and provenance.
-    ``validate=False`` skips the registry's validators (ModelOpt 0.47.0's recipe schema)."""
-    options = Options(allow_imports, record, base_dir, validate)
+    ``validate=False`` skips the registry's validators (ModelOpt 0.47.0's recipe schema). With
+    ``entrypoint`` (a registered entry point), or a document whose root ``_target_`` with
+    ``_partial_: true`` names one, the document is typed by that callable's signature and the
+    result is its keyword arguments (see ``resolver/entrypoint.py``)."""
+    options = Options(allow_imports, record, base_dir, validate, entrypoint)
     return pipeline.run(source, overrides, registry=_registry(registry), options=options)
 
 
@@ -52,10 +56,12 @@ def resolve(
     allow_imports: AllowImports = (),
     base_dir: str | None = None,
     validate: bool = True,
+    entrypoint: str | None = None,
 ) -> Any:
     """Resolve a registered name (optionally in call syntax), a YAML path, YAML text or plain
     data into plain data, applying dot-list ``overrides`` to the result; the result is
-    validated by the registry's validators unless ``validate=False``.
+    validated by the registry's validators unless ``validate=False``. With ``entrypoint`` the
+    document is that callable's arguments and the result its typed keyword arguments.
 
     Raises ``RecipekitError`` (often a ``ProblemReport`` of several problems) for bad input."""
     return resolve_full(
@@ -65,6 +71,7 @@ def resolve(
         allow_imports=allow_imports,
         base_dir=base_dir,
         validate=validate,
+        entrypoint=entrypoint,
     ).data
 
 

@@ -89,6 +89,9 @@ def _parser() -> argparse.ArgumentParser:
     forms(p)
     output(p)
     no_validate(p)
+    p.add_argument(
+        "--entrypoint", metavar="NAME", help="the document is the arguments of entry point NAME"
+    )
     common(p)
 
     p = sub.add_parser("list", help="list registered factories")
@@ -130,6 +133,12 @@ def _parser() -> argparse.ArgumentParser:
     no_validate(p)
     common(p)
 
+    # `launcher`: the ModelOpt launcher (recipekit/interop/launcher.py owns args and run)
+    from recipekit.interop import launcher as _launcher_cli
+
+    p = sub.add_parser("launcher", help="resolve a ModelOpt launcher YAML into launch() arguments")
+    _launcher_cli.add_arguments(p)
+    common(p)
     p = sub.add_parser("convert", help="rewrite a ModelOpt $import YAML file in _factory_ form")
     p.add_argument("file")
     output(p)
@@ -186,22 +195,27 @@ def _allow(args: argparse.Namespace) -> Any:
 
 
 def _write(text: str, args: argparse.Namespace, inputs: Sequence[str] = ()) -> None:
-    """Print ``text``, or write it atomically to ``args.output`` (never over an input file
-    unless ``--force``)."""
-    if not getattr(args, "output", None):
+    """Print ``text``, or write it to ``args.output`` (see ``write_text``)."""
+    if getattr(args, "output", None):
+        write_text(text, args.output, inputs=inputs, force=args.force)
+    else:
         sys.stdout.write(text)
-        return
+
+
+def write_text(text: str, output: str, *, inputs: Sequence[str] = (), force: bool = False) -> None:
+    """Write ``text`` to ``output`` atomically (a temporary file in the same directory, then a
+    rename), never over one of the ``inputs`` unless ``force``; OS errors are ``SourceError``s."""
     import os
     import tempfile
 
     from recipekit.resolver.errors import SourceError
 
-    target = os.path.abspath(args.output)
+    target = os.path.abspath(output)
     for given in inputs:
         same = os.path.isfile(given) and os.path.exists(target) and os.path.samefile(given, target)
-        if same and not args.force:
+        if same and not force:
             raise SourceError(
-                f"-o {args.output} is the input file; refusing to overwrite it",
+                f"{output} is an input file; refusing to overwrite it",
                 hint="write elsewhere, or pass --force to replace the input",
             )
     folder = os.path.dirname(target)
@@ -216,7 +230,7 @@ def _write(text: str, args: argparse.Namespace, inputs: Sequence[str] = ()) -> N
             raise
     except OSError as exc:
         raise SourceError(
-            f"cannot write {args.output}: {exc.strerror or exc}",
+            f"cannot write {output}: {exc.strerror or exc}",
             expected="a writable file path in an existing directory",
         ) from None
 
@@ -238,6 +252,7 @@ def _resolve(args: argparse.Namespace) -> int:
         allow_imports=_allow(args),
         record=args.form == "annotated",
         validate=args.validate,
+        entrypoint=args.entrypoint,
     )
     _write(dump(res, form=args.form, format=args.format), args, res.document.files)
     return EXIT_OK
@@ -385,6 +400,12 @@ def _convert(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _launcher(args: argparse.Namespace) -> int:
+    from recipekit.interop import launcher
+
+    return launcher.run(args)
+
+
 def _match(args: argparse.Namespace) -> int:
     from recipekit import match
 
@@ -400,6 +421,7 @@ COMMANDS = {
     "check": _check,
     "convert": _convert,
     "match": _match,
+    "launcher": _launcher,
 }
 
 

@@ -82,3 +82,9 @@ def factory(func: Any = None, /, **kwargs: Any) -> Any:
     """``@recipekit.factory`` / ``@recipekit.factory(name=..., namespace=..., aliases=...,
     replace=...)``: register into the default registry."""
     return default_registry().factory(func, **kwargs)
+
+
+def entrypoint(func: Any = None, /, **kwargs: Any) -> Any:
+    """``@recipekit.entrypoint`` / ``@recipekit.entrypoint(name=..., aliases=...)``: register an
+    entry point into the default registry (``Registry.entrypoint``)."""
+    return default_registry().entrypoint(func, **kwargs)

@@ -430,6 +430,46 @@ def na(why: str) -> Expect:
     return Expect("n/a", why)
 
 
+# -- through the vector's entry point: NeMo-Run's own input, untranslated --------------------
+def ep_resolve(case: Case, overrides: typing.Sequence[str] | None = None) -> Any:
+    """The vector's YAML and CLI words exactly as NeMo-Run got them, typed by its entry point
+    (``resolve(..., entrypoint=NAME)``): no ``+``, no ``{_factory_: ...}`` translation."""
+    name = case.vector["entrypoint"]
+    if name not in case.registry:
+        case.registry.entrypoint(case.entrypoint, name=name)
+    text = case.vector.get("yaml")
+    source: Any = {}
+    if text:
+        source = case.cwd / text if text.lower().endswith((".yaml", ".yml", ".json")) else text
+    words = case.vector.get("overrides") or [] if overrides is None else overrides
+    return recipekit.resolve(
+        source, list(words), registry=case.registry, entrypoint=name, allow_imports=ALLOW
+    )
+
+
+def ep_built(why: str) -> Expect:
+    """matched through the entry point: the same built tree, annotated classes included."""
+
+    def check(case: Case) -> None:
+        assert canon(render(ep_resolve(case))) == canon(case.built)
+
+    return Expect("matched", why, check)
+
+
+def ep_error(name: str, why: str, match: str | None = None) -> Expect:
+    """matched through the entry point: NeMo-Run fails and so does recipekit (class ``name``)."""
+
+    def check(case: Case) -> None:
+        assert case.result.get("error")
+        with pytest.raises(recipekit.RecipekitError) as info:
+            ep_resolve(case)
+        assert _error_is(info.value, name), f"{type(info.value).__name__}: {info.value}"
+        if match:
+            assert re.search(match, str(info.value)), str(info.value)
+
+    return Expect("matched", why, check)
+
+
 M = vd.Model
 E = vd.Encoder
 
@@ -658,8 +698,21 @@ def _v106(case: Case) -> None:  # postponed annotations do not break registratio
     assert case.resolve({FACTORY: "small_model"}) == vd.small_model()
 
 
+# Entry-point typing of CLI values differs from NeMo-Run's only here (docs/compatibility.md):
+# None/null is None for every key; YAML booleans for `Any`; a flow list of bare words is YAML.
+V41_IMPROVED = {
+    "anything=true": True,
+    "epochs=None": None,
+    "name=None": None,
+    "name=null": None,
+    "tags=[a,b]": ["a", "b"],
+}
+
+
 def _v41(case: Case) -> None:
-    """One typing rule: ``k=v`` on the command line gives what ``k: v`` gives in a file."""
+    """Without an entry point, ``k=v`` gives what ``k: v`` gives in a file (YAML), except that
+    ``None`` is None; with the entry point, every value is typed by the parameter's annotation
+    exactly as NeMo-Run types it, except the improvements in ``V41_IMPROVED``."""
     base = "model: {_factory_: small_model}\n"
     for row in case.vector["cases"]:
         key, _, value = row["override"].partition("=")
@@ -669,7 +722,29 @@ def _v41(case: Case) -> None:
                 outcomes.append(canon(render(case.resolve(source, overrides)[key])))
             except recipekit.RecipekitError as exc:
                 outcomes.append(type(exc).__name__)
-        assert outcomes[0] == outcomes[1], (row["override"], outcomes)
+        if value == "None":
+            assert outcomes[0] == "null", row["override"]
+        else:
+            assert outcomes[0] == outcomes[1], (row["override"], outcomes)
+
+        words = ["model=small_model", row["override"]]
+        if row["override"] in V41_IMPROVED:
+            got = ep_resolve(case, words)[key]
+            assert canon(render(got)) == canon(V41_IMPROVED[row["override"]]), row["override"]
+        elif "error" in row:
+            with pytest.raises(recipekit.RecipekitError):
+                ep_resolve(case, words)
+        else:
+            got = ep_resolve(case, words)[key]
+            assert canon(render(got)) == canon(row["value"]), row["override"]
+
+
+def _v22(case: Case) -> None:  # a factory whose result is a subclass fits the annotation
+    assert type(ep_resolve(case)["model"]) is vd.BigModel
+
+
+def _v45(case: Case) -> None:  # `str | None` (types.UnionType) is an annotation like Optional
+    assert ep_resolve(case) == {"user": "alice"}
 
 
 def _v42(case: Case) -> None:
@@ -704,9 +779,7 @@ def _v120(case: Case) -> None:
 
 # ---------------------------------------------------------------------------- the table
 
-_TYPED = "nemo_run builds the entry point's annotated classes from plain mappings; recipekit data has no annotations (use _target_/_factory_ for typed values)"
-_NO_EP = "recipekit has no entry point: a document is data, so there is no parameter list to type-check or to reject unknown keys against"
-_LAUNCHER = "ModelOpt launcher vector: covered by tests/test_launcher.py"
+_LAUNCHER = "ModelOpt launcher vector: covered by tests/test_interop_launcher.py (the real launcher, its corpus)"
 
 EXPECT: dict[str, Expect] = {
     # -- §3 _factory_ in files -------------------------------------------------------------
@@ -752,8 +825,9 @@ EXPECT: dict[str, Expect] = {
     ),
     "v20": same_built("source NAME (= --factory NAME) + dotted override merges into the recipe"),
     "v21": same_error("UnknownFactoryError", "unknown root factory", r"nope_recipe"),
-    "v22": na(
-        "nemo_run looks factories up by the field's exact annotation; recipekit looks them up by name (big_only resolves to a BigModel)"
+    "v22": better(
+        "with an entry point a `_factory_` is found by name and its result may be a subclass of the annotation (nemo_run: exact type only, UnknownTypeError)",
+        _v22,
     ),
     "v23": same_built("_factory_ may be a dotted import path (imports allowed for `vecdefs`)"),
     "v24": same_built("a factory registered under another name is used by that name"),
@@ -789,7 +863,7 @@ EXPECT: dict[str, Expect] = {
     ),
     "v40": same_built('`name=""` is the empty string'),
     "v41": better(
-        "a CLI value is typed exactly like the same text in a YAML file (no annotation-driven coercion)",
+        "with an entry point a CLI value is typed by its annotation as nemo_run types it (None is None, `Any` reads YAML booleans, bare-word lists work); without one, like the same text in a YAML file",
         _v41,
     ),
     "v42": better(
@@ -797,9 +871,7 @@ EXPECT: dict[str, Expect] = {
     ),
     "v43": same_built("${...} interpolation and ${oc.env:VAR} in files"),
     "v44": same_error("InterpolationError", "an unknown ${key} is an error", r"LAUNCH_SCRIPT"),
-    "v45": na(
-        "recipekit does not parse values against annotations, so `str | None` needs no support"
-    ),
+    "v45": better("`str | None` works like Optional[str] (nemo_run: UnknownTypeError)", _v45),
     "v46": better(
         "`env:` (null) stays None (nemo_run: ListParseError, ModelOpt's DFlash bug)", _v46
     ),
@@ -814,7 +886,7 @@ EXPECT: dict[str, Expect] = {
     "v51": same_built(
         "new top-level keys are accepted (nemo_run: **kwargs entry point; recipekit: +key=...)"
     ),
-    "v52": same_data(_TYPED),
+    "v52": ep_built("with an entry point nested mappings become the annotated dataclasses"),
     "v53": better(
         "two values never alias (nemo_run's lru_cache makes a and b the same Config)", _v53
     ),
@@ -822,9 +894,8 @@ EXPECT: dict[str, Expect] = {
         "a dotted override below a YAML mapping names the missing level; `+a.enc={...}` adds it",
         _v54,
     ),
-    "v55": na(
-        _TYPED
-        + "; dotted overrides never invent intermediate levels (write +a={name: x, enc: {layers: 3}})"
+    "v55": ep_built(
+        "with an entry point a dotted override creates the typed levels it passes through"
     ),
     "v56": better(
         "list-index overrides (models[0].hidden) work (nemo_run: unusable from the CLI)", _v56
@@ -842,8 +913,8 @@ EXPECT: dict[str, Expect] = {
     "v64": better(
         "`_args_` gives positional arguments (nemo_run: treated as a field, error)", _v64
     ),
-    "v65": na(
-        "nemo_run ignores a root _target_ because its entry point is fixed by the CLI; recipekit has no entry point and calls it"
+    "v65": ep_built(
+        "with an explicit entry point a root _target_ is ignored, as in nemo_run (without one it is called)"
     ),
     "v66": Expect(
         "matched",
@@ -860,7 +931,7 @@ EXPECT: dict[str, Expect] = {
     ),
     # -- §4 @file ----------------------------------------------------------------------------
     "v70": same_built("k=@file.yaml includes a file holding a _factory_ node"),
-    "v71": same_data("@file.yaml:section selects a section (" + _TYPED + ")"),
+    "v71": ep_built("@file.yaml:section selects a section; typed by the entry point"),
     "v72": better(
         "an include is the whole file (no implicit single-key unwrap); `@m.yaml:whatever` selects",
         _v72,
@@ -874,7 +945,7 @@ EXPECT: dict[str, Expect] = {
         "a missing include is an error naming the file (nemo_run: warning, then the literal string)",
         _v76,
     ),
-    "v77": same_data("a dotted key with an @file value (" + _TYPED + ")"),
+    "v77": ep_built("a dotted key with an @file value; typed by the entry point"),
     "v78": same_built("a .json file is read like YAML"),
     "v79": na("TOML is not a recipekit input format (YAML and JSON)"),
     "v80": same_built("--factory @f.yaml == resolving f.yaml (root _factory_ + overrides)"),
@@ -882,21 +953,23 @@ EXPECT: dict[str, Expect] = {
     # -- §7 errors ---------------------------------------------------------------------------
     "v90": same_error("UnknownFactoryError", "unknown factory name", r"nonexistent"),
     "v91": same_error("BadOverrideError", "an override naming no field is an error", r"nope"),
-    "v92": na(_NO_EP + " (epochs=abc is the string 'abc')"),
+    "v92": ep_error("BadArgumentError", "a value that does not fit the annotation", r"epochs"),
     "v93": same_error("YamlError", "malformed YAML is an error with file:line"),
     "v94": same_error("SourceError", "a missing file is an error", r"nope\.yaml"),
     "v95": better("a top-level list is data (nemo_run: ConfigAttributeError)", _v95),
     "v96": better(
         "an empty file resolves to None (nemo_run: TypeError 'NoneType' is not iterable)", _v96
     ),
-    "v97": na(_NO_EP),
+    "v97": ep_error(
+        "BadArgumentError", "an unknown top-level key names the parameters", r"nope[\s\S]*epochs"
+    ),
     "v98": better("a dotted path as a value is a string, never called", _v98),
     "v99": better(
         "multi-line strings are values like any other (nemo_run: ArgumentParsingError)", _v99
     ),
     # -- §2 registration API, §5 serialization, process level --------------------------------
     "v100": na(
-        "recipekit namespaces are explicit at registration, not derived from return annotations (the harness registers under nemo_run's keys)"
+        "registration keys: recipekit namespaces are explicit, not derived from return annotations; the return annotation is used where nemo_run uses it, for CLI `key=NAME` under an entry point (v22, tests/test_entrypoint.py)"
     ),
     "v101": na(
         "recipekit registers any callable: no return annotation or Config/Partial type is required"
@@ -917,7 +990,7 @@ EXPECT: dict[str, Expect] = {
         _v106,
     ),
     "v110": na(
-        "serialization of fiddle buildables (--to-yaml/json/toml); recipekit dumps resolved data"
+        "serialization of fiddle buildables built in Python; recipekit's --to-yaml (`recipekit launcher`) writes the argument document after overrides under a root _target_/_partial_: true, which resolves back to the same objects (tests/test_interop_launcher.py)"
     ),
     "v111": na("serialization of fiddle buildables"),
     "v112": na("nemo_run's --lazy export format"),

@@ -125,3 +125,46 @@ def test_codecs_decode_override_values(reg: recipekit.Registry) -> None:
     ]
     assert data["quant_cfg"][1]["cfg"]["num_bits"] == (4, 3)
     assert data["algorithm"] == "e4m3"  # only under num_bits / scale_bits
+
+
+# Issue 12, NeMo-Run's CLI tests without an entry point: `a=None` is None, `c|={'y': 2}` merges,
+# `optimizer=@optim.yaml` includes a file, a malformed flow literal is an error with its column.
+@pytest.mark.parametrize(
+    ("override", "key", "expected"),
+    [
+        ("quantize.algorithm=None", "algorithm", None),
+        ("quantize.algorithm='None'", "algorithm", "None"),
+        ("quantize.algo|={step: 2, extra: x}", "algo", {"method": "mse", "step": 2, "extra": "x"}),
+        ("quantize.algo|={'step': 2}", "algo", {"method": "mse", "step": 2}),
+        ("quantize.tags=[--model, x, --]", "tags", ["--model", "x", "--"]),
+    ],
+)
+def test_nemo_run_cli_spellings(reg, override, key, expected):
+    assert resolve(override, reg=reg)["quantize"][key] == expected
+
+
+def test_include_as_override_value(reg, tmp_path, monkeypatch):
+    (tmp_path / "optim.yaml").write_text("method: awq_lite\nsection: {step: 3}\n")
+    monkeypatch.chdir(tmp_path)
+    got = resolve("quantize.algo=@optim.yaml", "quantize.steps=@optim.yaml:section", reg=reg)
+    assert got["quantize"]["algo"] == {"method": "awq_lite", "section": {"step": 3}}
+    assert got["quantize"]["steps"] == {"step": 3}
+
+
+@pytest.mark.parametrize(
+    ("override", "column"),
+    [("quantize.tags=[1, 2, 3,.]", 10), ("quantize.tags={a: 1, b: ;}", 11)],
+)
+def test_malformed_flow_literal_names_the_column(reg, override, column):
+    with pytest.raises(BadOverrideError, match=f"column {column}"):
+        resolve(override, reg=reg)
+
+
+def test_merge_needs_mappings(reg):
+    with pytest.raises(BadOverrideError, match=r"\|="):
+        resolve("quantize.tags|={a: 1}", reg=reg)
+
+
+def test_operator_on_a_key_being_added_is_an_error(reg):
+    with pytest.raises(BadOverrideError, match=r"\+= needs an existing value"):
+        resolve("+quantize.new+=1", reg=reg)

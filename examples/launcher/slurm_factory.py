@@ -1,4 +1,9 @@
-"""ModelOpt ``tools/launcher`` files, resolved by recipekit.
+"""ModelOpt ``tools/launcher`` files, resolved by recipekit — without the launcher package.
+
+With the launcher installed (``modelopt_launcher``), use ``recipekit.interop.launcher`` instead:
+it resolves these files into the launcher's *real* objects through ``launch()``'s signature
+(``recipekit launcher FILE hf_local=/mnt/hf-local``). This module stays as an example of writing
+factories for a Slurm config.
 
 Load this module and recipekit reads every example YAML of ModelOpt's launcher (the files that
 ``launch.py --yaml FILE`` takes) and gives each task the same ``slurm_config`` values as nemo_run::

@@ -28,3 +28,7 @@ INTERPOLATION_OPEN = "${"
 #: A backslash before ``${`` or before a leading ``@path.yaml`` makes the text literal; ``dump``
 #: writes one wherever a string would otherwise read back as an interpolation or an include.
 ESCAPE = "\\"
+
+#: The registry namespace of entry points (``Registry.entrypoint``): a root ``_target_`` with
+#: ``_partial_: true`` naming one types the document by its signature (``entrypoint.py``).
+ENTRYPOINTS = "entrypoints"

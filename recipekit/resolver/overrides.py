@@ -2,7 +2,7 @@
 
 Grammar (one override per command-line word; quote it in a shell)::
 
-    [+|~]PATH[OP VALUE]      OP: =  +=  -=  *=  /=
+    [+|~]PATH[OP VALUE]      OP: =  +=  -=  *=  /=  |=
     PATH := STEP(.STEP)*     STEP: key | list index (-1 counts from the end) | key[SELECTOR]
     SELECTOR := index | field=value
 
@@ -14,7 +14,11 @@ Grammar (one override per command-line word; quote it in a shell)::
 * ``~a.b`` deletes a key or list item.
 * ``+=`` adds numbers, concatenates strings, extends a list with a list or appends any other
   value, and merges a mapping; ``-=`` subtracts numbers, removes matching list items or mapping
-  keys; ``*=`` and ``/=`` are arithmetic.
+  keys; ``*=`` and ``/=`` are arithmetic; ``|=`` merges a mapping into a mapping (its keys win,
+  one level deep, as NeMo-Run's ``|=``).
+* ``None`` is None like ``null``; a VALUE starting with ``@`` and naming a ``.yaml``/``.yml``/
+  ``.json`` file includes it. A flow literal with a bare punctuation item (``[1, 2, 3,.]``) is
+  an error naming the column (``check_flow_literal``), where YAML would read the item as ``'.'``.
 * ``quant_cfg[quantizer_name=*lm_head*]`` selects every list item whose ``quantizer_name`` equals
   ``*lm_head*`` exactly (no globbing: rule lists hold patterns); ``quant_cfg[2]`` is ``quant_cfg.2``.
 
@@ -25,6 +29,7 @@ docs/compatibility.md.)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -32,7 +37,7 @@ from . import paths
 from .errors import BadOverrideError, RecipekitError, format_path
 from .paths import Step
 
-_OPS = ("+=", "-=", "*=", "/=", "=")
+_OPS = ("+=", "-=", "*=", "/=", "|=", "=")
 
 
 class Override(NamedTuple):
@@ -70,7 +75,7 @@ def parse(text: str, parse_value: Callable[[str, Any], Any]) -> Override:
 
 def _split_op(body: str) -> tuple[str, str, str] | None:
     for i in paths.top_level(body, "="):
-        if i and body[i - 1] in "+-*/":
+        if i and body[i - 1] in "+-*/|":
             return body[: i - 1].strip(), body[i - 1] + "=", body[i + 1 :]
         return body[:i].strip(), "=", body[i + 1 :]
     return None
@@ -108,6 +113,12 @@ def apply(
             continue
         key = paths.child(parent, last.key)
         if key is paths.MISSING:
+            if override.add and isinstance(parent, dict) and override.op != "=":
+                raise BadOverrideError(  # `+x+=1`: an operator needs a value to work on
+                    f"{what}: {override.op} needs an existing value",
+                    path=(*parent_path[1:], last.key),
+                    hint=f"set it first: +{format_path((*parent_path[1:], last.key))}=VALUE",
+                )
             if override.add and isinstance(parent, dict):
                 targets.append((parent, last.key, (*parent_path[1:], last.key)))
                 continue
@@ -154,6 +165,10 @@ def _operate(override: Override, current: Any, value: Any, path: tuple) -> Any:
                 drop = value if isinstance(value, list) else [value]
                 return {k: v for k, v in current.items() if k not in drop}
             return current - value
+        if op == "|=":
+            if isinstance(current, dict) and isinstance(value, dict):
+                return {**current, **value}
+            raise TypeError("|= merges a mapping into a mapping")
         if op == "*=":
             return current * value
         if op == "/=":
@@ -163,6 +178,36 @@ def _operate(override: Override, current: Any, value: Any, path: tuple) -> Any:
             f"override {override.text!r}: cannot apply {op} to {type(current).__name__} and {type(value).__name__} at {format_path(path)} ({exc})",
         ) from None
     raise BadOverrideError(f"unknown operator {op}")
+
+
+_PUNCTUATION = re.compile(r"^[.,;]+$")  # not "--" or "-": those are command-line words
+
+
+def check_flow_literal(text: str) -> None:
+    """Refuse a command-line flow literal (``[...]``/``{...}``) with a bare punctuation item such
+    as the ``.`` of ``[1, 2, 3,.]``: YAML reads it as the string ``'.'``, which is never meant
+    (NeMo-Run's ``ast.literal_eval`` rejects it too). Other YAML errors are left to the reader."""
+    stripped = text.lstrip()
+    if not stripped.startswith(("[", "{")):
+        return
+    import yaml
+
+    offset = len(text) - len(stripped)
+    try:
+        for event in yaml.parse(stripped, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            if (
+                isinstance(event, yaml.ScalarEvent)
+                and event.implicit[0]  # a plain (unquoted) scalar
+                and event.value
+                and _PUNCTUATION.match(event.value)
+            ):
+                column = offset + event.start_mark.column + 1
+                raise BadOverrideError(
+                    f"malformed literal {text!r}: bare {event.value!r} at column {column}",
+                    expected="a YAML flow list or mapping; quote the item if it is a string",
+                )
+    except yaml.YAMLError:
+        return
 
 
 def parse_all(texts: Sequence[str], parse_value: Callable[[str, Any], Any]) -> list[Override]:

@@ -21,28 +21,32 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-from . import nodes, paths, sources, yamlio
+from . import entrypoint as entrypoints
+from . import keys, nodes, paths, sources, yamlio
 from . import overrides as ov
 from . import validate as validation
 from .build import Builder, Origin, fresh
 from .check import check
-from .document import Document, Loader
+from .document import Document, Loader, copy_marks
 from .errors import BadArgumentError, RecipekitError, YamlError, raise_collected
 from .interpolate import interpolate
 from .registry import Registry
+from .yamlio import SourceMap
 
 PASSES = ("load", "interpolate", "check", "build", "overrides", "hooks", "validate")
 
 
 class Options(NamedTuple):
     """How to resolve: which imports a document may make, whether to record provenance, the
-    directory relative ``@`` includes of text and data sources start from, and whether the
-    registry's validators check the result (or, when stopping at ``check``, the document)."""
+    directory relative ``@`` includes of text and data sources start from, whether the
+    registry's validators check the result (or, when stopping at ``check``, the document), and
+    the entry point whose signature types the document (``entrypoint.py``)."""
 
     allow_imports: nodes.AllowImports = ()
     record: bool = False
     base_dir: str | None = None
     validate: bool = True
+    entrypoint: str | None = None
 
 
 class Resolution:
@@ -91,6 +95,9 @@ def run(
         res = Resolution(doc.data, doc, doc.data, None, texts, registry=registry)
         if stop >= 1:
             res.data = doc.data = interpolate(doc)
+        spec = entrypoints.select(doc.data, registry, options.entrypoint) if stop >= 2 else None
+        if spec is not None:
+            return _run_typed(doc, texts, spec, registry, options)
         if stop >= 2:  # validators check the document itself only when nothing is built
             validate_doc = options.validate and stop == PASSES.index("check")
             problems = check(doc, registry, options.allow_imports, validate=validate_doc)
@@ -119,20 +126,30 @@ def run(
     return res
 
 
-def _parse_overrides(
-    texts: Sequence[str], registry: Registry, problems: list[RecipekitError]
-) -> list[ov.Override]:
-    """Parse every override; their problems join the document's."""
+def _value_parser(registry: Registry) -> Any:
+    """How an override's VALUE text becomes data: YAML (flow literals checked), ``None``, or an
+    ``@file.yaml[:section]`` include (expanded when the value is loaded), then the codecs."""
     decoders = tuple(c.decode for c in registry.codecs)
 
     def parse_value(text: str, key: Any) -> Any:
-        value = yamlio.load(text, "<override>") if text.strip() else None
+        raw = text.strip()
+        if raw == "None" or raw.startswith(keys.INCLUDE_PREFIX):
+            return None if raw == "None" else raw
+        ov.check_flow_literal(text)
+        value = yamlio.load(text, "<override>") if raw else None
         for decode in decoders:
             value = decode(key, value)
         return value
 
+    return parse_value
+
+
+def _parse_overrides(
+    texts: Sequence[str], registry: Registry, problems: list[RecipekitError]
+) -> list[ov.Override]:
+    """Parse every override; their problems join the document's."""
     try:
-        return ov.parse_all(texts, parse_value)
+        return ov.parse_all(texts, _value_parser(registry))
     except RecipekitError as exc:
         problems.extend(exc.problems)
         return []
@@ -165,6 +182,39 @@ def _apply_overrides(
     for override in parsed:
         root[0] = ov.apply(root[0], override, build=build_value, record=record)
     return root[0]
+
+
+def _run_typed(
+    doc: Document, texts: tuple[str, ...], spec: Any, registry: Registry, options: Options
+) -> Resolution:
+    """The passes for a document typed by an entry point (NeMo-Run's order): check ->
+    overrides on the *document* (typed by the signature) -> typed build -> hooks. ``data`` is
+    the entry point's keyword arguments; ``document`` the argument document after overrides
+    (what ``--to-yaml`` writes)."""
+    allow = options.allow_imports
+    # marks of copied containers go to a table of this resolution only (the document's own
+    # tables may belong to the file cache)
+    typed = Document(
+        entrypoints.strip_root(doc.data, spec), doc.file, [SourceMap(), *doc.marks], doc.files
+    )
+    if typed.data is not doc.data:  # a root _target_ names the entry point
+        copy_marks(typed, doc.data, typed.data)
+    raise_collected(check(typed, registry, allow), doc.file)
+    if texts:
+        loader, parse = Loader(tuple(c.decode for c in registry.codecs)), _value_parser(registry)
+        typed.data = entrypoints.apply_overrides(
+            typed.data,
+            texts,
+            spec,
+            registry,
+            lambda text: loader.from_data(parse(text, None), base_dir=options.base_dir).data,
+            lambda old, new: copy_marks(typed, old, new),
+        )
+    builder = Builder(typed, registry, allow)
+    data: Any = entrypoints.build(typed.data, spec, registry, builder.build, typed.where)
+    for hook in registry.hooks:
+        data = hook(data)
+    return Resolution(data, typed, typed.data, None, texts, registry=registry)
 
 
 def _snapshot(value: Any) -> Any:

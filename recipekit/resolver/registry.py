@@ -267,6 +267,16 @@ class Registry:
 
         return decorate(func) if func is not None else decorate
 
+    def entrypoint(self, func=None, /, *, name=None, aliases=(), replace=False):
+        """Decorator: register ``func`` as an *entry point* (namespace ``entrypoints``): a
+        document whose root ``_target_`` names it (with ``_partial_: true``), or one resolved
+        with ``entrypoint=NAME``, is typed by its signature (``resolver/entrypoint.py``)."""
+        from .keys import ENTRYPOINTS  # entry points are entries of their own namespace
+
+        return self.factory(
+            func, name=name, namespace=ENTRYPOINTS, aliases=aliases, replace=replace
+        )
+
     def register(
         self,
         func: Callable[..., Any],

@@ -159,7 +159,7 @@ def _validate_recipe(data: dict) -> list[RecipekitError]:
                 hint=f"ModelOpt {MODELOPT_VERSION}'s load_recipe rejects a recipe without it",
             )
         ]
-    if rtype not in types:
+    if not isinstance(rtype, str) or rtype not in types:
         return [
             BadArgumentError(
                 f"unknown recipe_type {rtype!r}",
