@@ -6,6 +6,11 @@ command line). ``diff`` follows ``diff``/``git diff --exit-code``: 0 identical, 
 
 A TARGET is classified by ``recipekit.resolver.sources.classify`` (the same rule as the API):
 a registered name or call, a ``.yaml``/``.yml``/``.json`` file, or ``-`` for standard input.
+``FILE.yaml:PATH`` (and ``--select PATH`` for any target) prints only the subtree at PATH of the
+resolved document. The ``:PATH`` suffix is read only after a file suffix, because ``ns:name`` is
+already the grammar of registered names (``units:kv_fp8``); a name's subtree needs ``--select``.
+Every subcommand's ``--help`` ends with the same epilog (``EPILOG``): targets and the override
+grammar, with examples.
 Output files are written atomically and never over an input. Only what a command needs is
 imported, so ``recipekit resolve`` starts in a few tens of milliseconds.
 """
@@ -20,8 +25,48 @@ from typing import Any
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 EXIT_DIFFERENT = 1  # diff: the two targets differ
 TARGET_HELP = (
-    "a registered name (optionally NAME(arg=...)), a .yaml/.yml/.json file, or - for stdin"
+    "a registered name (optionally NAME(arg=...)), a .yaml/.yml/.json file (FILE.yaml:PATH for a "
+    "subtree), or - for stdin"
 )
+#: shown under every subcommand's --help: what a target is and the override grammar, one screen
+EPILOG = """\
+targets:
+  general/ptq/nvfp4_default-kv_fp8      a registered name (`recipekit list PATTERN` finds them)
+  'nvfp4(block_size=32)'                a call with Python literals
+  examples/recipe_with_overrides.yaml   a file; FILE.yaml:quantize prints one subtree
+  -                                     YAML on standard input
+overrides (KEY=VALUE words after the target; values are YAML; quote them in a shell):
+  quantize.algorithm=mse                            replace a value
+  quantize.quant_cfg.0.enable=false                 a list item by index (-1: the last)
+  'quantize.quant_cfg[quantizer_name=*lm_head*].enable=false'
+                                                    list items whose field equals the text
+  +metadata.owner=me                                add a key that does not exist yet
+  ~quantize.quant_cfg.0                             delete a key or list item
+  'quantize.quant_cfg+=[{quantizer_name: "*router*", enable: false}]'
+                                                    += extends/merges/adds (also -= *= /=)
+  quantize.quant_cfg.2.cfg={_factory_: fp8}         a factory node, resolved before it is set
+"""
+
+
+class _Version(argparse.Action):
+    """``--version``: imports what it names only when asked (start-up stays fast)."""
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option: Any = None) -> None:
+        sys.stdout.write(version_text())
+        parser.exit()
+
+
+def version_text() -> str:
+    from recipekit import __version__
+    from recipekit.factories import MODELOPT_VERSION
+    from recipekit.schema import SCHEMA_VERSION, available
+
+    shipped = "" if available() else " (not shipped in this build)"
+    return (
+        f"recipekit {__version__}\n"
+        f"mirrors ModelOpt {MODELOPT_VERSION} (nvidia-modelopt=={MODELOPT_VERSION} recipes)\n"
+        f"schema {SCHEMA_VERSION}{shipped}\n"
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,8 +74,22 @@ def _parser() -> argparse.ArgumentParser:
         prog="recipekit",
         description="Resolve, inspect and compare model-quantization recipes built from registered factories.",
     )
-    parser.add_argument("--version", action="version", version="%(prog)s 0.1.0")
+    parser.add_argument(
+        "--version",
+        action=_Version,
+        nargs=0,
+        help="recipekit's version, the ModelOpt version it mirrors and the schema version",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub_parser = sub.add_parser
+
+    def add_parser(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        """Every subcommand gets the shared epilog (targets and the override grammar)."""
+        kwargs.setdefault("epilog", EPILOG)
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        return sub_parser(name, **kwargs)
+
+    sub.add_parser = add_parser  # type: ignore[method-assign]
 
     def forms(p: argparse.ArgumentParser) -> None:
         from recipekit.resolver.serialize import FORMATS, FORMS
@@ -47,6 +106,14 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
         p.add_argument(
             "--force", action="store_true", help="allow -o to overwrite one of the input files"
+        )
+
+    def select(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--select",
+            metavar="PATH",
+            help="only the subtree at PATH of the resolved document, e.g. quantize.quant_cfg "
+            "(like Hydra's --package; FILE.yaml:PATH does the same for a file)",
         )
 
     def common(p: argparse.ArgumentParser) -> None:
@@ -79,18 +146,35 @@ def _parser() -> argparse.ArgumentParser:
         help="dot-list overrides of the resolved document",
     )
     forms(p)
+    select(p)
     output(p)
     common(p)
 
-    p = sub.add_parser("list", help="list registered factories")
-    p.add_argument(
-        "namespace", nargs="?", help="only this namespace (numerics, units, presets, recipes, ...)"
+    p = sub.add_parser(
+        "list", help="list registered factories and their aliases (filter by pattern)"
     )
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument(
+        "pattern",
+        nargs="?",
+        metavar="PATTERN",
+        help="a namespace (numerics, units, presets, recipes), NS:PATTERN, a glob ('*fp8*') or a "
+        "substring of a name or alias (nvfp4)",
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable output (every field)")
     common(p)
 
-    p = sub.add_parser("show", help="signature, docstring, source and a usage snippet of a factory")
+    p = sub.add_parser(
+        "show",
+        help="signature, docstring, source and a usage snippet of a factory "
+        "(--yaml: its _factory_ YAML to copy from)",
+    )
     p.add_argument("name")
+    p.add_argument(
+        "--yaml",
+        action="store_true",
+        help="print the factory's _factory_ YAML file as shipped (built-in recipes), else its "
+        "resolved data as YAML: a starting point to copy",
+    )
     common(p)
 
     p = sub.add_parser(
@@ -100,6 +184,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("a", help=TARGET_HELP)
     p.add_argument("b", help=TARGET_HELP)
     p.add_argument("overrides", nargs="*", metavar="KEY=VALUE")
+    p.add_argument(
+        "--paths",
+        action="store_true",
+        help="one line per changed (~), added (+) or removed (-) key path instead of a text diff",
+    )
+    select(p)
     common(p)
 
     p = sub.add_parser(
@@ -121,6 +211,28 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("convert", help="rewrite a ModelOpt $import YAML file in _factory_ form")
     p.add_argument("file")
     output(p)
+    common(p)
+
+    p = sub.add_parser(
+        "schema",
+        help="the JSON Schema of recipe files (ModelOpt's, with _factory_ nodes allowed), for "
+        "editors: # yaml-language-server: $schema=FILE",
+    )
+    p.add_argument(
+        "--recipe-type", default="ptq", metavar="TYPE", help="metadata.recipe_type (default: ptq)"
+    )
+    output(p)
+    common(p)
+
+    p = sub.add_parser(
+        "completion",
+        help="print a shell completion script (needs the 'completion' extra: shtab)",
+        description="Print a completion script for SHELL. bash: "
+        'eval "$(recipekit completion bash)" in ~/.bashrc; zsh: recipekit completion zsh > '
+        '"${fpath[1]}/_recipekit"; fish: recipekit completion fish > '
+        "~/.config/fish/completions/recipekit.fish",
+    )
+    p.add_argument("shell", choices=("bash", "zsh", "fish"))
     common(p)
 
     # `match`: its arguments and command live in recipekit/match.py
@@ -209,24 +321,81 @@ def _write(text: str, args: argparse.Namespace, inputs: Sequence[str] = ()) -> N
         ) from None
 
 
+def split_target(text: str) -> tuple[str, str | None]:
+    """``"x.yaml:quantize.quant_cfg"`` -> ``("x.yaml", "quantize.quant_cfg")``; anything else
+    -> ``(text, None)``. Only a file suffix before the colon counts, so ``units:kv_fp8`` stays
+    a name (see the module docstring)."""
+    import re
+
+    from recipekit.resolver.keys import INCLUDE_SUFFIXES
+
+    suffixes = "|".join(re.escape(s) for s in INCLUDE_SUFFIXES)
+    found = re.fullmatch(rf"(.+?(?:{suffixes})):([^:]+)", text, re.I)
+    return (found.group(1), found.group(2)) if found else (text, None)
+
+
 def _target(text: str) -> Any:
     """A command-line TARGET: ``-`` is standard input, anything else is classified by the same
-    rule as the API's sources."""
+    rule as the API's sources (a ``:PATH`` suffix already split off by ``split_target``)."""
     if text == "-":
         return sys.stdin.read()
-    return text
+    return split_target(text)[0]
+
+
+def _selection(args: argparse.Namespace, *targets: str) -> str | None:
+    """The subtree the command line asks for: ``--select`` or a ``FILE.yaml:PATH`` suffix."""
+    chosen = [
+        p for p in (getattr(args, "select", None), *(split_target(t)[1] for t in targets)) if p
+    ]
+    if len(set(chosen)) > 1:
+        from recipekit.resolver.errors import BadArgumentError
+
+        raise BadArgumentError(
+            "two different subtrees asked for: " + " and ".join(chosen),
+            hint="give --select or FILE.yaml:PATH, not both",
+        )
+    return chosen[0] if chosen else None
+
+
+def _subtree(data: Any, path: str | None) -> Any:
+    """The value at ``path`` of resolved ``data`` (a list of values when a selector names
+    several); ``data`` itself when ``path`` is None."""
+    if path is None:
+        return data
+    from recipekit.resolver import paths
+
+    found = paths.find(data, paths.parse(path), what=f"--select {path}")
+    return paths.at(data, found[0]) if len(found) == 1 else [paths.at(data, p) for p in found]
 
 
 def _resolve(args: argparse.Namespace) -> int:
     from recipekit.api import dump, resolve_full
+    from recipekit.resolver.errors import BadArgumentError
 
+    chosen = _selection(args, args.target)
     res = resolve_full(
         _target(args.target),
         args.overrides,
         allow_imports=_allow(args),
         record=args.form == "annotated",
     )
-    _write(dump(res, form=args.form, format=args.format), args, res.document.files)
+    if chosen is None:
+        _write(dump(res, form=args.form, format=args.format), args, res.document.files)
+        return EXIT_OK
+    from recipekit.resolver.serialize import FORMS
+
+    if FORMS[args.form].needs != "data":
+        raise BadArgumentError(
+            f"a subtree (--select {chosen}) is printed in the expanded or nemo-run form, "
+            f"not as {args.form}",
+            hint="drop --form, or print the whole document",
+        )
+    part = _subtree(res.data, chosen)
+    _write(
+        dump(part, form=args.form, format=args.format, registry=res.registry),
+        args,
+        res.document.files,
+    )
     return EXIT_OK
 
 
@@ -237,19 +406,12 @@ def _signature(entry: Any) -> str:
 
 def _list(args: argparse.Namespace) -> int:
     import json
+    import shutil
 
+    from recipekit import listing
     from recipekit.defaults import default_registry
-    from recipekit.resolver.errors import UnknownFactoryError, closest
 
-    reg = default_registry()
-    if args.namespace and args.namespace not in reg.namespaces():
-        raise UnknownFactoryError(
-            f"no namespace {args.namespace!r}",
-            expected="a registered namespace",
-            suggestions=closest(args.namespace, reg.namespaces()),
-            choices=reg.namespaces(),
-        )
-    entries = reg.entries(args.namespace)
+    entries = listing.matching(default_registry(), args.pattern)
     if args.json:
         rows = [
             {
@@ -263,11 +425,9 @@ def _list(args: argparse.Namespace) -> int:
         ]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return EXIT_OK
-    width = max((len(e.name) for e in entries), default=4)
-    for e in entries:
-        sys.stdout.write(
-            f"{e.name:<{width}}  {e.namespace:<9}  {_signature(e)}  {e.summary}\n".rstrip() + "\n"
-        )
+    width = shutil.get_terminal_size().columns
+    for line in listing.table(entries, width, _signature):
+        sys.stdout.write(line + "\n")
     return EXIT_OK
 
 
@@ -277,6 +437,9 @@ def _show(args: argparse.Namespace) -> int:
     from recipekit.defaults import default_registry
 
     entry = default_registry().get(args.name)
+    if args.yaml:
+        sys.stdout.write(_factory_yaml(entry))
+        return EXIT_OK
     lines = [f"{entry.name}  ({entry.namespace})", f"signature: {entry.name}{_signature(entry)}"]
     if entry.aliases:
         lines.append("aliases: " + ", ".join(entry.aliases))
@@ -303,17 +466,50 @@ def _show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _factory_yaml(entry: Any) -> str:
+    """The shipped ``_factory_`` YAML of a built-in (``recipekit/recipes/NAME.yaml``), or the
+    factory's resolved data as YAML; a comment line says which."""
+    import os
+
+    from recipekit.api import dump, resolve
+
+    shipped = os.path.join(os.path.dirname(os.path.abspath(__file__)), "recipes", entry.name)
+    if os.path.isfile(shipped + ".yaml"):
+        with open(shipped + ".yaml", encoding="utf-8") as handle:
+            text = handle.read()
+        return f"# {entry.name}: recipekit's _factory_ YAML (copy it and edit)\n" + text
+    return (
+        f"# {entry.name} has no shipped _factory_ YAML; its resolved data "
+        f"(or write `_factory_: {entry.name}` and override fields as siblings):\n"
+        + dump(resolve(entry.qualified))
+    )
+
+
 def _diff(args: argparse.Namespace) -> int:
     import difflib
 
     from recipekit.api import dump, resolve
 
-    left = dump(resolve(_target(args.a), allow_imports=_allow(args)))
-    right = dump(resolve(_target(args.b), args.overrides, allow_imports=_allow(args)))
+    chosen = _selection(args, args.a, args.b)
+    left_data = _subtree(resolve(_target(args.a), allow_imports=_allow(args)), chosen)
+    right_data = _subtree(
+        resolve(_target(args.b), args.overrides, allow_imports=_allow(args)), chosen
+    )
+    left, right = dump(left_data), dump(right_data)
     label_b = args.b + (" " + " ".join(args.overrides) if args.overrides else "")
     if left == right:
         sys.stdout.write(f"{args.a} and {label_b} resolve to the same data\n")
         return EXIT_OK
+    if args.paths:
+        from recipekit.defaults import default_registry
+        from recipekit.resolver import pathdiff
+        from recipekit.resolver.serialize import scalar_text, to_plain
+
+        encoders = [c.encode for c in default_registry().codecs]
+        plain = [to_plain(d, encoders=encoders) for d in (left_data, right_data)]
+        found = pathdiff.lines(pathdiff.changes(*plain), show=scalar_text)
+        sys.stdout.write(f"--- {args.a}\n+++ {label_b}\n" + "".join(f"{x}\n" for x in found))
+        return EXIT_DIFFERENT
     sys.stdout.writelines(
         difflib.unified_diff(
             left.splitlines(True), right.splitlines(True), fromfile=args.a, tofile=label_b
@@ -360,6 +556,20 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _schema(args: argparse.Namespace) -> int:
+    from recipekit import schema
+
+    _write(schema.text(args.recipe_type), args)
+    return EXIT_OK
+
+
+def _completion(args: argparse.Namespace) -> int:
+    from recipekit import completion
+
+    sys.stdout.write(completion.script(_parser(), args.shell))
+    return EXIT_OK
+
+
 def _convert(args: argparse.Namespace) -> int:
     from recipekit.interop.modelopt_imports import convert
 
@@ -382,6 +592,8 @@ COMMANDS = {
     "check": _check,
     "convert": _convert,
     "match": _match,
+    "schema": _schema,
+    "completion": _completion,
 }
 
 

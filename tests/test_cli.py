@@ -72,7 +72,7 @@ def test_resolve_a_file_with_output(
         (["resolve", "cli_test_fmt(bits=4"], "missing ')'"),
         (["resolve", "cli_test_fmt(bits='x')"], "expected: bits: int"),
         (["show", "cli_test_fmmt"], "did you mean"),
-        (["list", "nosuchspace"], "no namespace"),
+        (["list", "nosuchspace"], "no factory or namespace matches"),
         (["explain", "cli_test_fmt", "nope"], "does not exist"),
     ],
 )
