@@ -380,7 +380,9 @@ def _resolve(args: argparse.Namespace) -> int:
         record=args.form == "annotated",
     )
     if chosen is None:
-        _write(dump(res, form=args.form, format=args.format), args, res.document.files)
+        text = dump(res, form=args.form, format=args.format)
+        _write(text, args, res.document.files)
+        _note_json(text, args.format)
         return EXIT_OK
     from recipekit.resolver.serialize import FORMS
 
@@ -391,12 +393,26 @@ def _resolve(args: argparse.Namespace) -> int:
             hint="drop --form, or print the whole document",
         )
     part = _subtree(res.data, chosen)
+    _note_json(dump(part, format=args.format, registry=res.registry), args.format)
     _write(
         dump(part, form=args.form, format=args.format, registry=res.registry),
         args,
         res.document.files,
     )
     return EXIT_OK
+
+
+def _note_json(text: str, format: str) -> None:
+    """JSON can only spell integer mapping keys (ModelOpt's ``block_sizes: {-1: 16}``) as text:
+    recipekit reads them back as ints, ModelOpt's loader rejects them. Say so, on stderr."""
+    import re
+
+    if format == "json" and re.search(r'^\s*"-?\d+":', text, re.M):
+        sys.stderr.write(
+            'recipekit: note: JSON writes integer keys such as block_sizes\' -1 as "-1"; '
+            "recipekit reads this back to the same recipe, ModelOpt's loader does not: "
+            "give ModelOpt the YAML form\n"
+        )
 
 
 def _signature(entry: Any) -> str:
