@@ -242,6 +242,7 @@ def _parser() -> argparse.ArgumentParser:
         "match", help="which quantizer of a model gets which setting, and which rule"
     )
     match.add_arguments(p)
+    p.epilog = f"{p.epilog}\n\n{EPILOG}" if p.epilog else EPILOG
     common(p)
     return parser
 
@@ -359,13 +360,21 @@ def _selection(args: argparse.Namespace, *targets: str) -> str | None:
 
 def _subtree(data: Any, path: str | None) -> Any:
     """The value at ``path`` of resolved ``data`` (a list of values when a selector names
-    several); ``data`` itself when ``path`` is None."""
+    several); ``data`` itself when ``path`` is None. Codecs see the value under its own key
+    (``--select ...num_bits`` prints ``e4m3``), as they would inside the document."""
     if path is None:
         return data
+    from recipekit.defaults import default_registry
     from recipekit.resolver import paths
 
     found = paths.find(data, paths.parse(path), what=f"--select {path}")
-    return paths.at(data, found[0]) if len(found) == 1 else [paths.at(data, p) for p in found]
+    values = []
+    for where in found:
+        value = paths.at(data, where)
+        for codec in default_registry().codecs:
+            value = codec.encode(where[-1] if where else None, value)
+        values.append(value)
+    return values[0] if len(found) == 1 else values
 
 
 def _resolve(args: argparse.Namespace) -> int:

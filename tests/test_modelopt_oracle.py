@@ -25,8 +25,8 @@ import fnmatch
 import importlib
 import importlib.util
 import io
-import re
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -265,7 +265,7 @@ def test_expanded_yaml_loads_in_modelopt(
     if format == "json" and INT_KEY.search(text):
         # JSON spells block_sizes' axis -1 as "-1", which ModelOpt's validator rejects (recipekit
         # decodes it back); the CLI says so on stderr and the README says to use YAML.
-        with pytest.raises(Exception, match="block_sizes|bias|Assertion"):
+        with pytest.raises(Exception, match=r"block_sizes|bias|Assertion"):
             oracle.load_file(path, alias)
         return
     try:

@@ -27,24 +27,26 @@ class Change(NamedTuple):
     new: Any = None
 
 
-def _branches(node: Any) -> dict | None:
-    """The children of a non-empty mapping or list as ``{key: child}``; None for a leaf."""
-    if isinstance(node, dict) and node:
+def _children(node: Any) -> dict | None:
+    """The children of a mapping or list as ``{key: child}``; None for a scalar."""
+    if isinstance(node, dict):
         return dict(node)
-    if isinstance(node, list) and node:
+    if isinstance(node, list):
         return dict(enumerate(node))
     return None
 
 
 def changes(a: Any, b: Any, path: tuple = ()) -> Iterator[Change]:
     """Every leaf-level difference between plain documents ``a`` and ``b`` (see the module)."""
-    left, right = _branches(a), _branches(b)
-    if left is None or right is None or isinstance(a, list) != isinstance(b, list):
-        if a is _ABSENT:
-            yield from (Change("+", p, new=v) for p, v in leaves(b, path))
-        elif b is _ABSENT:
-            yield from (Change("-", p, old=v) for p, v in leaves(a, path))
-        elif a != b or type(a) is not type(b):
+    if a is _ABSENT:
+        yield from (Change("+", p, new=v) for p, v in leaves(b, path))
+        return
+    if b is _ABSENT:
+        yield from (Change("-", p, old=v) for p, v in leaves(a, path))
+        return
+    left, right = _children(a), _children(b)
+    if left is None or right is None or type(a) is not type(b) or not (left or right):
+        if a != b or type(a) is not type(b):
             yield Change("~", path, a, b)
         return
     for key, value in right.items():
@@ -56,8 +58,8 @@ def changes(a: Any, b: Any, path: tuple = ()) -> Iterator[Change]:
 
 def leaves(node: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
     """``(path, value)`` of every leaf under ``node`` (empty containers are leaves)."""
-    children = _branches(node)
-    if children is None:
+    children = _children(node)
+    if not children:
         yield path, node
         return
     for key, value in children.items():
