@@ -169,7 +169,7 @@ def emit_yaml(plain: Any, *, sort_keys: bool = False) -> str:
 
 #: a JSON string (kept as is) or a number in exponent form without a dot (``1e-05``), which a
 #: YAML 1.1 reader such as PyYAML reads as a *string*; ``emit_json`` writes it ``1.0e-05``
-_JSON_EXPONENT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?\d+)[eE]([-+]?)(\d+)')
+_JSON_EXPONENT = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![\d.])(-?\d+)[eE]([-+]?)(\d+)')
 
 
 def _yaml_float(found: re.Match[str]) -> str:
