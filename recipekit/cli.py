@@ -358,6 +358,19 @@ def _selection(args: argparse.Namespace, *targets: str) -> str | None:
     return chosen[0] if chosen else None
 
 
+def _whole(command: str, targets: Sequence[str]) -> None:
+    """Commands that take whole documents refuse a ``FILE.yaml:PATH`` target (rather than
+    ignoring the ``:PATH``)."""
+    for target in targets:
+        if split_target(target)[1]:
+            from recipekit.resolver.errors import BadArgumentError
+
+            raise BadArgumentError(
+                f"{command} takes whole documents, not the subtree {target!r}",
+                hint="resolve, diff and explain take FILE.yaml:PATH; drop the :PATH here",
+            )
+
+
 def _subtree(data: Any, path: str | None) -> Any:
     """The value at ``path`` of resolved ``data`` (a list of values when a selector names
     several); ``data`` itself when ``path`` is None. Codecs see the value under its own key
@@ -552,7 +565,8 @@ def _explain(args: argparse.Namespace) -> int:
     res = resolve_full(
         _target(args.target), args.overrides, allow_imports=_allow(args), record=True
     )
-    path, origin = explain(res, args.path)
+    within = split_target(args.target)[1]  # FILE.yaml:quantize explain algorithm
+    path, origin = explain(res, f"{within}.{args.path}" if within else args.path)
     node = paths.at(res.data, path)
     encoders = [c.encode for c in res.registry.codecs] if res.registry else []
     for encode in encoders:
@@ -572,6 +586,7 @@ def _check(args: argparse.Namespace) -> int:
     from recipekit.api import check
     from recipekit.resolver.errors import ProblemReport
 
+    _whole("check", args.files)
     problems = []
     for target in args.files:
         problems += check(_target(target), allow_imports=_allow(args))
@@ -605,6 +620,7 @@ def _convert(args: argparse.Namespace) -> int:
 def _match(args: argparse.Namespace) -> int:
     from recipekit import match
 
+    _whole("match", [args.target])
     return match.run(args, _target(args.target), _allow(args))
 
 

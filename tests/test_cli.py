@@ -294,3 +294,14 @@ def test_json_output_reads_back_to_the_same_recipe(
     assert code == 0 and json.loads(out)
     assert repr(resolve(out)) == repr(resolve(name))  # tuples, int keys, floats
     assert "ModelOpt's loader does not" in err  # block_sizes' -1 as "-1"
+
+
+def test_file_subtree_targets_in_explain_and_where_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    doc = tmp_path / "r.yaml"
+    doc.write_text("a: {b: 1}\n")
+    code, out, _ = run(capsys, "explain", f"{doc}:a", "b")
+    assert code == 0 and out.startswith("a.b = 1")
+    code, _, err = run(capsys, "check", f"{doc}:a")
+    assert code == 1 and "takes whole documents" in err

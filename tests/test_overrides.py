@@ -125,3 +125,12 @@ def test_codecs_decode_override_values(reg: recipekit.Registry) -> None:
     ]
     assert data["quant_cfg"][1]["cfg"]["num_bits"] == (4, 3)
     assert data["algorithm"] == "e4m3"  # only under num_bits / scale_bits
+
+
+def test_extending_a_list_keeps_the_origin_of_its_old_items() -> None:
+    res = recipekit.resolve_full(
+        "q: [{_factory_: kv_fp8}]\n", ["q+=[{quantizer_name: x, enable: true}]"], record=True
+    )
+    old, new = recipekit.explain(res, "q.0")[1], recipekit.explain(res, "q.1")[1]
+    assert old is not None and old.kind == "factory"
+    assert new is not None and new.kind == "override" and "q+=" in new.detail
