@@ -37,15 +37,24 @@ targets:
   -                                     YAML on standard input
 overrides (KEY=VALUE words after the target; values are YAML; quote them in a shell):
   quantize.algorithm=mse                            replace a value
-  quantize.quant_cfg.0.enable=false                 a list item by index (-1: the last)
-  'quantize.quant_cfg[quantizer_name=*lm_head*].enable=false'
+  quantize.quant_cfg.-1.enable=true                 a list item by index (-1: the last)
+  "quantize.quant_cfg[quantizer_name='*[kv]_bmm_quantizer'].cfg.num_bits=e5m2"
                                                     list items whose field equals the text
   +metadata.owner=me                                add a key that does not exist yet
   ~quantize.quant_cfg.0                             delete a key or list item
   'quantize.quant_cfg+=[{quantizer_name: "*router*", enable: false}]'
                                                     += extends/merges/adds (also -= *= /=)
-  quantize.quant_cfg.2.cfg={_factory_: fp8}         a factory node, resolved before it is set
+  'quantize.quant_cfg.2.cfg={_factory_: fp8}'       a factory node, resolved before it is set
 """
+
+
+class _Command(argparse.ArgumentParser):
+    """A subcommand's parser: its ``--help`` ends with the shared ``EPILOG``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("epilog", EPILOG)
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)
 
 
 class _Version(argparse.Action):
@@ -64,7 +73,7 @@ def version_text() -> str:
     shipped = "" if available() else " (not shipped in this build)"
     return (
         f"recipekit {__version__}\n"
-        f"mirrors ModelOpt {MODELOPT_VERSION} (nvidia-modelopt=={MODELOPT_VERSION} recipes)\n"
+        f"ModelOpt {MODELOPT_VERSION} (the recipes and matching rules it mirrors)\n"
         f"schema {SCHEMA_VERSION}{shipped}\n"
     )
 
@@ -80,16 +89,9 @@ def _parser() -> argparse.ArgumentParser:
         nargs=0,
         help="recipekit's version, the ModelOpt version it mirrors and the schema version",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub_parser = sub.add_parser
-
-    def add_parser(name: str, **kwargs: Any) -> argparse.ArgumentParser:
-        """Every subcommand gets the shared epilog (targets and the override grammar)."""
-        kwargs.setdefault("epilog", EPILOG)
-        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
-        return sub_parser(name, **kwargs)
-
-    sub.add_parser = add_parser  # type: ignore[method-assign]
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Command
+    )
 
     def forms(p: argparse.ArgumentParser) -> None:
         from recipekit.resolver.serialize import FORMATS, FORMS
@@ -403,24 +405,19 @@ def _resolve(args: argparse.Namespace) -> int:
     )
     if chosen is None:
         text = dump(res, form=args.form, format=args.format)
-        _write(text, args, res.document.files)
-        _note_json(text, args.format)
-        return EXIT_OK
-    from recipekit.resolver.serialize import FORMS
+    else:
+        from recipekit.resolver.serialize import FORMS
 
-    if FORMS[args.form].needs != "data":
-        raise BadArgumentError(
-            f"a subtree (--select {chosen}) is printed in the expanded or nemo-run form, "
-            f"not as {args.form}",
-            hint="drop --form, or print the whole document",
-        )
-    part = _subtree(res.data, chosen)
-    _note_json(dump(part, format=args.format, registry=res.registry), args.format)
-    _write(
-        dump(part, form=args.form, format=args.format, registry=res.registry),
-        args,
-        res.document.files,
-    )
+        if FORMS[args.form].needs != "data":
+            raise BadArgumentError(
+                f"a subtree (--select {chosen}) is printed in the expanded or nemo-run form, "
+                f"not as {args.form}",
+                hint="drop --form, or print the whole document",
+            )
+        part = _subtree(res.data, chosen)
+        text = dump(part, form=args.form, format=args.format, registry=res.registry)
+    _write(text, args, res.document.files)
+    _note_json(text, args.format)
     return EXIT_OK
 
 

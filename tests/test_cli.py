@@ -305,3 +305,26 @@ def test_file_subtree_targets_in_explain_and_where_refused(
     assert code == 0 and out.startswith("a.b = 1")
     code, _, err = run(capsys, "check", f"{doc}:a")
     assert code == 1 and "takes whole documents" in err
+
+
+def _epilog_overrides() -> list[str]:
+    """The override examples of the help: the first word of each example line (two spaces of
+    indent; descriptions that wrap are indented further)."""
+    import shlex
+
+    from recipekit.cli import EPILOG
+
+    lines = EPILOG.split("\noverrides", 1)[1].splitlines()[1:]
+    return [shlex.split(line)[0] for line in lines if line[:2] == "  " and line[2] != " "]
+
+
+def test_the_help_has_override_examples() -> None:
+    assert len(_epilog_overrides()) == 7
+
+
+@pytest.mark.parametrize("override", _epilog_overrides())
+def test_every_override_example_of_the_help_works(override: str) -> None:
+    from recipekit.api import resolve
+
+    before = resolve("general/ptq/nvfp4_default-kv_fp8")
+    assert resolve("general/ptq/nvfp4_default-kv_fp8", [override]) != before
