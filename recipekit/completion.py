@@ -56,8 +56,8 @@ _recipekit_names() {{ compgen -W "{listed}" -- "$1"; }}
 _recipekit_targets() {{ _recipekit_names "$1"; {files["bash"]} "$1"; }}
 {files["preamble"]["bash"]}""",
         "zsh": f"""
-_recipekit_names() {{ compadd -- {listed} }}
-_recipekit_targets() {{ _alternative 'names:name:_recipekit_names' 'files:file:{files["zsh"]}' }}
+_recipekit_names() {{ compadd -- {listed}; }}
+_recipekit_targets() {{ _recipekit_names; {files["zsh"]}; }}
 """,
         "fish": f"""
 function _recipekit_names

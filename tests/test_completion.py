@@ -50,3 +50,24 @@ def test_bash_completes_a_target_to_names_and_yaml_files(tmp_path) -> None:
     )
     words = done.stdout.split()
     assert "kv_fp8" in words and "mine.yaml" in words and "notes.txt" not in words
+
+
+def test_fish_completes_subcommands_flags_names_and_files(tmp_path) -> None:
+    if shutil.which("fish") is None:
+        pytest.skip("fish is not installed")
+    (tmp_path / "mine.yaml").write_text("a: 1\n")
+    script = tmp_path / "recipekit.fish"
+    script.write_text(completion.script(_parser(), "fish"))
+    asks = [
+        "recipekit res",
+        "recipekit resolve kv_fp",
+        "recipekit resolve mi",
+        "recipekit diff --pa",
+    ]
+    run = f"source {script}; " + "; ".join(f"complete -C '{a}'" for a in asks)
+    done = subprocess.run(
+        ["fish", "--no-config", "-c", run], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    words = [line.split("\t")[0] for line in done.stdout.splitlines()]
+    for expected in ("resolve", "kv_fp8", "mine.yaml", "--paths"):
+        assert expected in words, (expected, done.stdout[-500:], done.stderr[-500:])
