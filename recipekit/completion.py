@@ -47,7 +47,7 @@ def _completers(words: list[str]) -> dict[str, Any]:
     """shtab ``complete`` specs (one per kind), their shell functions in ``preamble``."""
     import shtab
 
-    files = shtab.glob(*_FILES)
+    files: dict[str, Any] = shtab.glob(*_FILES)  # per shell: a str; "preamble": per shell
     listed = _quoted(words)
     fish_files = files["fish"].strip("()")
     preamble = {
