@@ -178,11 +178,17 @@ def _yaml_float(found: re.Match[str]) -> str:
     return f"{found.group(1)}.0e{found.group(2) or '+'}{found.group(3)}"
 
 
+#: characters JSON may write raw that a YAML reader refuses or reads as a line break
+_NOT_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
 def emit_json(plain: Any) -> str:
-    """JSON that YAML readers read back to the same values (exponent floats get a dot)."""
+    """JSON that YAML readers read back to the same values: exponent floats get a dot, and
+    the few characters YAML does not take raw are written as ``\\uXXXX`` escapes."""
     import json
 
     text = json.dumps(plain, indent=2, ensure_ascii=False, allow_nan=False)
+    text = _NOT_YAML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
     return _JSON_EXPONENT.sub(_yaml_float, text) + "\n"
 
 
