@@ -10,12 +10,14 @@ building block is one call: a new combination needs no new YAML file.
 
 from __future__ import annotations
 
+from typing import Any
+
 import recipekit
 from recipekit.factories import units
 
 
 @recipekit.factory(namespace="my", name="my/nvfp4_mlp-kv_fp8_cast", replace=True)
-def nvfp4_mlp_kv_fp8_cast(algorithm: str = "max") -> dict:
+def nvfp4_mlp_kv_fp8_cast(algorithm: str = "max") -> dict[str, Any]:
     """NVFP4 W4A4 on MLP/MoE layers, FP8 KV cache (cast mode), standard exclusions."""
     return {
         "metadata": {"recipe_type": "ptq", "description": nvfp4_mlp_kv_fp8_cast.__doc__},

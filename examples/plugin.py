@@ -12,12 +12,14 @@ factory registered locally.
 
 from __future__ import annotations
 
+from typing import Any
+
 import recipekit
 from recipekit.factories import units
 
 
 @recipekit.factory(namespace="team", name="team/fp8_attention_only", replace=True)
-def fp8_attention_only(kv: bool = False, algorithm: str = "max") -> dict:
+def fp8_attention_only(kv: bool = False, algorithm: str = "max") -> dict[str, Any]:
     """FP8 on the attention projections only (optionally the KV cache too)."""
     scopes = [
         "*self_attn.q_proj*",

@@ -6,6 +6,11 @@ command line). ``diff`` follows ``diff``/``git diff --exit-code``: 0 identical, 
 
 A TARGET is classified by ``recipekit.resolver.sources.classify`` (the same rule as the API):
 a registered name or call, a ``.yaml``/``.yml``/``.json`` file, or ``-`` for standard input.
+``FILE.yaml:PATH`` (and ``--select PATH`` for any target) prints only the subtree at PATH of the
+resolved document. The ``:PATH`` suffix is read only after a file suffix, because ``ns:name`` is
+already the grammar of registered names (``units:kv_fp8``); a name's subtree needs ``--select``.
+Every subcommand's ``--help`` ends with the same epilog (``EPILOG``): targets and the override
+grammar, with examples.
 Output files are written atomically and never over an input. Only what a command needs is
 imported, so ``recipekit resolve`` starts in a few tens of milliseconds.
 """
@@ -20,8 +25,57 @@ from typing import Any
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 EXIT_DIFFERENT = 1  # diff: the two targets differ
 TARGET_HELP = (
-    "a registered name (optionally NAME(arg=...)), a .yaml/.yml/.json file, or - for stdin"
+    "a registered name (optionally NAME(arg=...)), a .yaml/.yml/.json file (FILE.yaml:PATH for a "
+    "subtree), or - for stdin"
 )
+#: shown under every subcommand's --help: what a target is and the override grammar, one screen
+EPILOG = """\
+targets:
+  general/ptq/nvfp4_default-kv_fp8      a registered name (`recipekit list PATTERN` finds them)
+  'nvfp4(block_size=32)'                a call with Python literals
+  examples/recipe_with_overrides.yaml   a file; FILE.yaml:quantize prints one subtree
+  -                                     YAML on standard input
+overrides (KEY=VALUE words after the target; values are YAML; quote them in a shell):
+  quantize.algorithm=mse                            replace a value
+  quantize.quant_cfg.-1.enable=true                 a list item by index (-1: the last)
+  "quantize.quant_cfg[quantizer_name='*[kv]_bmm_quantizer'].cfg.num_bits=e5m2"
+                                                    list items whose field equals the text
+  +quantize.quant_cfg.-1.parent_class=nn.Linear     add a key that does not exist yet
+  ~quantize.quant_cfg.0                             delete a key or list item
+  'quantize.quant_cfg+=[{quantizer_name: "*router*", enable: false}]'
+                                                    += extends/merges/adds (also -= *= /=)
+  'quantize.quant_cfg.2.cfg={_factory_: fp8}'       a factory node, resolved before it is set
+"""
+
+
+class _Command(argparse.ArgumentParser):
+    """A subcommand's parser: its ``--help`` ends with the shared ``EPILOG``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("epilog", EPILOG)
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
+class _Version(argparse.Action):
+    """``--version``: imports what it names only when asked (start-up stays fast)."""
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option: Any = None) -> None:
+        sys.stdout.write(version_text())
+        parser.exit()
+
+
+def version_text() -> str:
+    from recipekit import __version__
+    from recipekit.factories import MODELOPT_VERSION
+    from recipekit.schema import SCHEMA_VERSION, available
+
+    shipped = "" if available() else " (not shipped in this build)"
+    return (
+        f"recipekit {__version__}\n"
+        f"ModelOpt {MODELOPT_VERSION} (the recipes and matching rules it mirrors)\n"
+        f"schema {SCHEMA_VERSION}{shipped}\n"
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,8 +83,15 @@ def _parser() -> argparse.ArgumentParser:
         prog="recipekit",
         description="Resolve, inspect and compare model-quantization recipes built from registered factories.",
     )
-    parser.add_argument("--version", action="version", version="%(prog)s 0.1.0")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument(
+        "--version",
+        action=_Version,
+        nargs=0,
+        help="recipekit's version, the ModelOpt version it mirrors and the schema version",
+    )
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Command
+    )
 
     def forms(p: argparse.ArgumentParser) -> None:
         from recipekit.resolver.serialize import FORMATS, FORMS
@@ -47,6 +108,14 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
         p.add_argument(
             "--force", action="store_true", help="allow -o to overwrite one of the input files"
+        )
+
+    def select(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--select",
+            metavar="PATH",
+            help="only the subtree at PATH of the resolved document, e.g. quantize.quant_cfg "
+            "(like Hydra's --package; FILE.yaml:PATH does the same for a file)",
         )
 
     def common(p: argparse.ArgumentParser) -> None:
@@ -87,6 +156,7 @@ def _parser() -> argparse.ArgumentParser:
         help="dot-list overrides of the resolved document",
     )
     forms(p)
+    select(p)
     output(p)
     no_validate(p)
     p.add_argument(
@@ -94,15 +164,31 @@ def _parser() -> argparse.ArgumentParser:
     )
     common(p)
 
-    p = sub.add_parser("list", help="list registered factories")
-    p.add_argument(
-        "namespace", nargs="?", help="only this namespace (numerics, units, presets, recipes, ...)"
+    p = sub.add_parser(
+        "list", help="list registered factories and their aliases (filter by pattern)"
     )
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument(
+        "pattern",
+        nargs="?",
+        metavar="PATTERN",
+        help="a namespace (numerics, units, presets, recipes), NS:PATTERN, a glob ('*fp8*') or a "
+        "substring of a name or alias (nvfp4)",
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable output (every field)")
     common(p)
 
-    p = sub.add_parser("show", help="signature, docstring, source and a usage snippet of a factory")
+    p = sub.add_parser(
+        "show",
+        help="signature, docstring, source and a usage snippet of a factory "
+        "(--yaml: its _factory_ YAML to copy from)",
+    )
     p.add_argument("name")
+    p.add_argument(
+        "--yaml",
+        action="store_true",
+        help="print the factory's _factory_ YAML file as shipped (built-in recipes), else its "
+        "resolved data as YAML: a starting point to copy",
+    )
     common(p)
 
     p = sub.add_parser(
@@ -112,6 +198,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("a", help=TARGET_HELP)
     p.add_argument("b", help=TARGET_HELP)
     p.add_argument("overrides", nargs="*", metavar="KEY=VALUE")
+    p.add_argument(
+        "--paths",
+        action="store_true",
+        help="one line per changed (~), added (+) or removed (-) key path instead of a text diff",
+    )
+    select(p)
     no_validate(p)
     common(p)
 
@@ -144,6 +236,28 @@ def _parser() -> argparse.ArgumentParser:
     output(p)
     common(p)
 
+    p = sub.add_parser(
+        "schema",
+        help="the JSON Schema of recipe files (ModelOpt's, with _factory_ nodes allowed), for "
+        "editors: # yaml-language-server: $schema=FILE",
+    )
+    p.add_argument(
+        "--recipe-type", default="ptq", metavar="TYPE", help="metadata.recipe_type (default: ptq)"
+    )
+    output(p)
+    common(p)
+
+    p = sub.add_parser(
+        "completion",
+        help="print a shell completion script (needs the 'completion' extra: shtab)",
+        description="Print a completion script for SHELL. bash: "
+        'eval "$(recipekit completion bash)" in ~/.bashrc; zsh: recipekit completion zsh > '
+        '"${fpath[1]}/_recipekit"; fish: recipekit completion fish > '
+        "~/.config/fish/completions/recipekit.fish",
+    )
+    p.add_argument("shell", choices=("bash", "zsh", "fish"))
+    common(p)
+
     # `match`: its arguments and command live in recipekit/match.py
     from recipekit import match
 
@@ -151,6 +265,7 @@ def _parser() -> argparse.ArgumentParser:
         "match", help="which quantizer of a model gets which setting, and which rule"
     )
     match.add_arguments(p)
+    p.epilog = f"{p.epilog}\n\n{EPILOG}" if p.epilog else EPILOG
     common(p)
     return parser
 
@@ -235,17 +350,79 @@ def write_text(text: str, output: str, *, inputs: Sequence[str] = (), force: boo
         ) from None
 
 
+def split_target(text: str) -> tuple[str, str | None]:
+    """``"x.yaml:quantize.quant_cfg"`` -> ``("x.yaml", "quantize.quant_cfg")``; anything else
+    -> ``(text, None)``. Only a file suffix before the colon counts, so ``units:kv_fp8`` stays
+    a name (see the module docstring)."""
+    import re
+
+    from recipekit.resolver.keys import INCLUDE_SUFFIXES
+
+    suffixes = "|".join(re.escape(s) for s in INCLUDE_SUFFIXES)
+    found = re.fullmatch(rf"(.+?(?:{suffixes})):([^:]+)", text, re.I)
+    return (found.group(1), found.group(2)) if found else (text, None)
+
+
 def _target(text: str) -> Any:
     """A command-line TARGET: ``-`` is standard input, anything else is classified by the same
-    rule as the API's sources."""
+    rule as the API's sources (a ``:PATH`` suffix already split off by ``split_target``)."""
     if text == "-":
         return sys.stdin.read()
-    return text
+    return split_target(text)[0]
+
+
+def _selection(args: argparse.Namespace, *targets: str) -> str | None:
+    """The subtree the command line asks for: ``--select`` or a ``FILE.yaml:PATH`` suffix."""
+    chosen = [
+        p for p in (getattr(args, "select", None), *(split_target(t)[1] for t in targets)) if p
+    ]
+    if len(set(chosen)) > 1:
+        from recipekit.resolver.errors import BadArgumentError
+
+        raise BadArgumentError(
+            "two different subtrees asked for: " + " and ".join(chosen),
+            hint="give --select or FILE.yaml:PATH, not both",
+        )
+    return chosen[0] if chosen else None
+
+
+def _whole(command: str, targets: Sequence[str]) -> None:
+    """Commands that take whole documents refuse a ``FILE.yaml:PATH`` target (rather than
+    ignoring the ``:PATH``)."""
+    for target in targets:
+        if split_target(target)[1]:
+            from recipekit.resolver.errors import BadArgumentError
+
+            raise BadArgumentError(
+                f"{command} takes whole documents, not the subtree {target!r}",
+                hint="resolve, diff and explain take FILE.yaml:PATH; drop the :PATH here",
+            )
+
+
+def _subtree(data: Any, path: str | None) -> Any:
+    """The value at ``path`` of resolved ``data`` (a list of values when a selector names
+    several); ``data`` itself when ``path`` is None. Codecs see the value under its own key
+    (``--select ...num_bits`` prints ``e4m3``), as they would inside the document."""
+    if path is None:
+        return data
+    from recipekit.defaults import default_registry
+    from recipekit.resolver import paths
+
+    found = paths.find(data, paths.parse(path), what=f"--select {path}")
+    values = []
+    for where in found:
+        value = paths.at(data, where)
+        for codec in default_registry().codecs:
+            value = codec.encode(where[-1] if where else None, value)
+        values.append(value)
+    return values[0] if len(found) == 1 else values
 
 
 def _resolve(args: argparse.Namespace) -> int:
     from recipekit.api import dump, resolve_full
+    from recipekit.resolver.errors import BadArgumentError
 
+    chosen = _selection(args, args.target)
     res = resolve_full(
         _target(args.target),
         args.overrides,
@@ -254,8 +431,35 @@ def _resolve(args: argparse.Namespace) -> int:
         validate=args.validate,
         entrypoint=args.entrypoint,
     )
-    _write(dump(res, form=args.form, format=args.format), args, res.document.files)
+    if chosen is None:
+        text = dump(res, form=args.form, format=args.format)
+    else:
+        from recipekit.resolver.serialize import FORMS
+
+        if FORMS[args.form].needs != "data":
+            raise BadArgumentError(
+                f"a subtree (--select {chosen}) is printed in the expanded or nemo-run form, "
+                f"not as {args.form}",
+                hint="drop --form, or print the whole document",
+            )
+        part = _subtree(res.data, chosen)
+        text = dump(part, form=args.form, format=args.format, registry=res.registry)
+    _write(text, args, res.document.files)
+    _note_json(text, args.format)
     return EXIT_OK
+
+
+def _note_json(text: str, format: str) -> None:
+    """JSON can only spell integer mapping keys (ModelOpt's ``block_sizes: {-1: 16}``) as text:
+    recipekit reads them back as ints, ModelOpt's loader rejects them. Say so, on stderr."""
+    import re
+
+    if format == "json" and re.search(r'^\s*"-?\d+":', text, re.M):
+        sys.stderr.write(
+            'recipekit: note: JSON writes integer keys such as block_sizes\' -1 as "-1"; '
+            "recipekit reads this back to the same recipe, ModelOpt's loader does not: "
+            "give ModelOpt the YAML form\n"
+        )
 
 
 def _signature(entry: Any) -> str:
@@ -265,19 +469,12 @@ def _signature(entry: Any) -> str:
 
 def _list(args: argparse.Namespace) -> int:
     import json
+    import shutil
 
+    from recipekit import listing
     from recipekit.defaults import default_registry
-    from recipekit.resolver.errors import UnknownFactoryError, closest
 
-    reg = default_registry()
-    if args.namespace and args.namespace not in reg.namespaces():
-        raise UnknownFactoryError(
-            f"no namespace {args.namespace!r}",
-            expected="a registered namespace",
-            suggestions=closest(args.namespace, reg.namespaces()),
-            choices=reg.namespaces(),
-        )
-    entries = reg.entries(args.namespace)
+    entries = listing.matching(default_registry(), args.pattern)
     if args.json:
         rows = [
             {
@@ -291,11 +488,9 @@ def _list(args: argparse.Namespace) -> int:
         ]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return EXIT_OK
-    width = max((len(e.name) for e in entries), default=4)
-    for e in entries:
-        sys.stdout.write(
-            f"{e.name:<{width}}  {e.namespace:<9}  {_signature(e)}  {e.summary}\n".rstrip() + "\n"
-        )
+    width = shutil.get_terminal_size().columns
+    for line in listing.table(entries, width, _signature):
+        sys.stdout.write(line + "\n")
     return EXIT_OK
 
 
@@ -305,6 +500,9 @@ def _show(args: argparse.Namespace) -> int:
     from recipekit.defaults import default_registry
 
     entry = default_registry().get(args.name)
+    if args.yaml:
+        sys.stdout.write(_factory_yaml(entry))
+        return EXIT_OK
     lines = [f"{entry.name}  ({entry.namespace})", f"signature: {entry.name}{_signature(entry)}"]
     if entry.aliases:
         lines.append("aliases: " + ", ".join(entry.aliases))
@@ -331,18 +529,51 @@ def _show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _factory_yaml(entry: Any) -> str:
+    """The shipped ``_factory_`` YAML of a built-in (``recipekit/recipes/NAME.yaml``), or the
+    factory's resolved data as YAML; a comment line says which."""
+    import os
+
+    from recipekit.api import dump, resolve
+
+    shipped = os.path.join(os.path.dirname(os.path.abspath(__file__)), "recipes", entry.name)
+    if os.path.isfile(shipped + ".yaml"):
+        with open(shipped + ".yaml", encoding="utf-8") as handle:
+            text = handle.read()
+        return f"# {entry.name}: recipekit's _factory_ YAML (copy it and edit)\n" + text
+    return (
+        f"# {entry.name} has no shipped _factory_ YAML; its resolved data "
+        f"(or write `_factory_: {entry.name}` and override fields as siblings):\n"
+        + dump(resolve(entry.qualified))
+    )
+
+
 def _diff(args: argparse.Namespace) -> int:
     import difflib
 
     from recipekit.api import dump, resolve
 
+    chosen = _selection(args, args.a, args.b)
     allow, valid = _allow(args), args.validate
-    left = dump(resolve(_target(args.a), allow_imports=allow, validate=valid))
-    right = dump(resolve(_target(args.b), args.overrides, allow_imports=allow, validate=valid))
+    left_data = _subtree(resolve(_target(args.a), allow_imports=allow, validate=valid), chosen)
+    right_data = _subtree(
+        resolve(_target(args.b), args.overrides, allow_imports=allow, validate=valid), chosen
+    )
+    left, right = dump(left_data), dump(right_data)
     label_b = args.b + (" " + " ".join(args.overrides) if args.overrides else "")
     if left == right:
         sys.stdout.write(f"{args.a} and {label_b} resolve to the same data\n")
         return EXIT_OK
+    if args.paths:
+        from recipekit.defaults import default_registry
+        from recipekit.resolver import pathdiff
+        from recipekit.resolver.serialize import scalar_text, to_plain
+
+        encoders = [c.encode for c in default_registry().codecs]
+        plain = [to_plain(d, encoders=encoders) for d in (left_data, right_data)]
+        found = pathdiff.lines(pathdiff.changes(*plain), show=scalar_text)
+        sys.stdout.write(f"--- {args.a}\n+++ {label_b}\n" + "".join(f"{x}\n" for x in found))
+        return EXIT_DIFFERENT
     sys.stdout.writelines(
         difflib.unified_diff(
             left.splitlines(True), right.splitlines(True), fromfile=args.a, tofile=label_b
@@ -364,7 +595,8 @@ def _explain(args: argparse.Namespace) -> int:
         record=True,
         validate=args.validate,
     )
-    path, origin = explain(res, args.path)
+    within = split_target(args.target)[1]  # FILE.yaml:quantize explain algorithm
+    path, origin = explain(res, f"{within}.{args.path}" if within else args.path)
     node = paths.at(res.data, path)
     encoders = [c.encode for c in res.registry.codecs] if res.registry else []
     for encode in encoders:
@@ -384,12 +616,27 @@ def _check(args: argparse.Namespace) -> int:
     from recipekit.api import check
     from recipekit.resolver.errors import ProblemReport
 
+    _whole("check", args.files)
     problems = []
     for target in args.files:
         problems += check(_target(target), allow_imports=_allow(args), validate=args.validate)
     if problems:
         raise ProblemReport(problems, f"{len(args.files)} target(s)")
     sys.stdout.write(f"ok: {len(args.files)} target(s)\n")
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from recipekit import schema
+
+    _write(schema.text(args.recipe_type), args)
+    return EXIT_OK
+
+
+def _completion(args: argparse.Namespace) -> int:
+    from recipekit import completion
+
+    sys.stdout.write(completion.script(_parser(), args.shell))
     return EXIT_OK
 
 
@@ -409,6 +656,7 @@ def _launcher(args: argparse.Namespace) -> int:
 def _match(args: argparse.Namespace) -> int:
     from recipekit import match
 
+    _whole("match", [args.target])
     return match.run(args, _target(args.target), _allow(args))
 
 
@@ -422,6 +670,8 @@ COMMANDS = {
     "convert": _convert,
     "match": _match,
     "launcher": _launcher,
+    "schema": _schema,
+    "completion": _completion,
 }
 
 

@@ -16,10 +16,10 @@ default registry itself.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar, overload
 
-from recipekit.resolver.registry import Reader, Registry
+from recipekit.resolver.registry import DEFAULT_NAMESPACE, Reader, Registry
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -78,10 +78,30 @@ def default_registry() -> Registry:
     return _default
 
 
-def factory(func: Any = None, /, **kwargs: Any) -> Any:
+@overload
+def factory(func: F, /) -> F: ...
+@overload
+def factory(
+    func: None = None,
+    /,
+    *,
+    name: str | None = None,
+    namespace: str = DEFAULT_NAMESPACE,
+    aliases: Iterable[str] = (),
+    replace: bool = False,
+) -> Callable[[F], F]: ...
+
+
+def factory(func: F | None = None, /, **kwargs: Any) -> F | Callable[[F], F]:
     """``@recipekit.factory`` / ``@recipekit.factory(name=..., namespace=..., aliases=...,
-    replace=...)``: register into the default registry."""
-    return default_registry().factory(func, **kwargs)
+    replace=...)``: register into the default registry. The decorated function is returned
+    unchanged, and typed so (``F`` is bound to the function's own type), so type checkers keep
+    its signature."""
+    registry = default_registry()
+    if func is not None:
+        return registry.factory(func)
+    decorate: Callable[[F], F] = registry.factory(**kwargs)
+    return decorate
 
 
 def entrypoint(func: Any = None, /, **kwargs: Any) -> Any:

@@ -72,7 +72,7 @@ def test_resolve_a_file_with_output(
         (["resolve", "cli_test_fmt(bits=4"], "missing ')'"),
         (["resolve", "cli_test_fmt(bits='x')"], "expected: bits: int"),
         (["show", "cli_test_fmmt"], "did you mean"),
-        (["list", "nosuchspace"], "no namespace"),
+        (["list", "nosuchspace"], "no factory or namespace matches"),
         (["explain", "cli_test_fmt", "nope"], "does not exist"),
     ],
 )
@@ -178,7 +178,7 @@ def test_modelopt_file_resolves_and_converts(
         "algorithm": "max",
         "quant_cfg": [
             {"quantizer_name": "*", "enable": False},
-            {"quantizer_name": "*weight_quantizer", "cfg": {"num_bits": [4, 3], "axis": None}},
+            {"quantizer_name": "*weight_quantizer", "cfg": {"num_bits": "e4m3", "axis": None}},
         ],
     }
     assert json.loads(resolved) == expected
@@ -189,3 +189,142 @@ def test_modelopt_file_resolves_and_converts(
     assert "_factory_: configs/ptq/units/base_disable_all" in text
     code, again, _ = run(capsys, "resolve", str(converted), "--format", "json")
     assert code == 0 and json.loads(again) == expected
+
+
+# ---------------------------------------------------------------- issue 14 §2/§3: the surface
+def test_version_names_modelopt_and_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    out = capsys.readouterr().out
+    assert info.value.code == 0
+    assert "recipekit 0.1.0" in out and "ModelOpt 0.47.0" in out and "schema modelopt-0.47.0" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("x.yaml:quantize.quant_cfg", ("x.yaml", "quantize.quant_cfg")),
+        ("dir/x.YML:a", ("dir/x.YML", "a")),
+        ("x.json:a[0]", ("x.json", "a[0]")),
+        ("units:kv_fp8", ("units:kv_fp8", None)),  # a namespace, not a subtree
+        ("general/ptq/nvfp4_default-kv_fp8", ("general/ptq/nvfp4_default-kv_fp8", None)),
+        ("x.yaml", ("x.yaml", None)),
+    ],
+)
+def test_split_target(text: str, expected: tuple[str, str | None]) -> None:
+    from recipekit.cli import split_target
+
+    assert split_target(text) == expected
+
+
+def test_select_a_subtree(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    doc = tmp_path / "r.yaml"
+    doc.write_text("a: {b: [10, {c: e4m3}]}\nd: 1\n")
+    code, out, _ = run(capsys, "resolve", f"{doc}:a.b[1]")
+    assert code == 0 and yaml.safe_load(out) == {"c": "e4m3"}
+    code, out, _ = run(capsys, "resolve", str(doc), "--select", "a.b", "a.b[0]=11")
+    assert code == 0 and yaml.safe_load(out) == [11, {"c": "e4m3"}]
+    code, out, _ = run(capsys, "resolve", "kv_fp8", "--select", "[0].cfg.num_bits")
+    assert code == 0 and out.strip() == "e4m3"
+    code, _, err = run(capsys, "resolve", str(doc), "--select", "a.x")
+    assert code == 1 and "a.x does not exist" in err and "Traceback" not in err
+    code, _, err = run(capsys, "resolve", f"{doc}:a", "--select", "d")
+    assert code == 1 and "two different subtrees" in err
+    code, _, err = run(capsys, "resolve", f"{doc}:a", "--form", "factory")
+    assert code == 1 and "expanded or nemo-run form" in err
+
+
+def test_diff_paths(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text("x: {y: 1, z: [1, 2]}\nold: true\n")
+    b.write_text("x: {y: 2, z: [1]}\nnew: e4m3\n")
+    code, out, _ = run(capsys, "diff", "--paths", str(a), str(b))
+    assert code == 1
+    assert out.splitlines()[2:] == ["~ x.y: 1 -> 2", "- x.z[1]: 2", "+ new: e4m3", "- old: true"]
+    code, out, _ = run(capsys, "diff", "--paths", str(a), str(b), "--select", "x.z[0]")
+    assert code == 0 and "same data" in out
+
+
+def test_show_yaml_prints_shipped_factory_yaml_or_the_data(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from recipekit.api import resolve
+
+    code, out, _ = run(capsys, "show", "ptq/nvfp4_default-kv_fp8", "--yaml")
+    assert code == 0 and "_factory_: w4a4_nvfp4_nvfp4" in out
+    assert resolve(out) == resolve("general/ptq/nvfp4_default-kv_fp8")  # copyable as is
+    code, out, _ = run(capsys, "show", "kv_fp8", "--yaml")
+    assert code == 0 and resolve(out) == resolve("kv_fp8")
+
+
+def test_list_pattern_aliases_and_width(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "72")
+    code, out, _ = run(capsys, "list", "kv_fp8")
+    lines = out.splitlines()
+    assert code == 0 and all(len(line) <= 72 for line in lines)
+    assert any(line.split()[0] == "kv_fp8" for line in lines)
+    code, out, _ = run(capsys, "list", "nvfp4", "--json")
+    rows = json.loads(out)
+    assert rows and all("nvfp4" in (r["name"] + " ".join(r["aliases"])).lower() for r in rows)
+
+
+def test_every_subcommand_help_shows_the_override_grammar() -> None:
+    from recipekit.cli import EPILOG
+
+    parser = next(
+        a
+        for a in __import__("recipekit.cli").cli._parser()._actions
+        if hasattr(a, "choices") and isinstance(a.choices, dict)
+    )
+    for name, sub in parser.choices.items():
+        text = sub.format_help()
+        assert EPILOG.splitlines()[5] in text and "+=" in text and "~" in text, name
+        assert len(EPILOG.splitlines()) <= 24  # one screen with the rest
+
+
+@pytest.mark.parametrize("name", ["configs/numerics/nvfp4", "general/ptq/nvfp4_default-kv_fp8"])
+def test_json_output_reads_back_to_the_same_recipe(
+    capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    from recipekit.api import resolve
+
+    code, out, err = run(capsys, "resolve", name, "--format", "json")
+    assert code == 0 and json.loads(out)
+    assert repr(resolve(out)) == repr(resolve(name))  # tuples, int keys, floats
+    assert "ModelOpt's loader does not" in err  # block_sizes' -1 as "-1"
+
+
+def test_file_subtree_targets_in_explain_and_where_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    doc = tmp_path / "r.yaml"
+    doc.write_text("a: {b: 1}\n")
+    code, out, _ = run(capsys, "explain", f"{doc}:a", "b")
+    assert code == 0 and out.startswith("a.b = 1")
+    code, _, err = run(capsys, "check", f"{doc}:a")
+    assert code == 1 and "takes whole documents" in err
+
+
+def _epilog_overrides() -> list[str]:
+    """The override examples of the help: the first word of each example line (two spaces of
+    indent; descriptions that wrap are indented further)."""
+    import shlex
+
+    from recipekit.cli import EPILOG
+
+    lines = EPILOG.split("\noverrides", 1)[1].splitlines()[1:]
+    return [shlex.split(line)[0] for line in lines if line[:2] == "  " and line[2] != " "]
+
+
+def test_the_help_has_override_examples() -> None:
+    assert len(_epilog_overrides()) == 7
+
+
+@pytest.mark.parametrize("override", _epilog_overrides())
+def test_every_override_example_of_the_help_works(override: str) -> None:
+    from recipekit.api import resolve
+
+    before = resolve("general/ptq/nvfp4_default-kv_fp8")
+    assert resolve("general/ptq/nvfp4_default-kv_fp8", [override]) != before

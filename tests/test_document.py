@@ -130,3 +130,45 @@ def test_files_included_from_python_data_are_decoded_as_yaml(tmp_path: Path) -> 
         "cfg": {"num_bits": (4, 3), "axis": None},
         "other": {"num_bits": "e4m3"},
     }
+
+
+BASE_RULES = "- {quantizer_name: '*', enable: false}\n- {quantizer_name: '*w*', enable: true}\n"
+
+
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        # a list item that includes a list splices it, as a list factory's result is
+        (["'@base.yaml'", "{quantizer_name: x, enable: false}"], ["*", "*w*", "x"]),
+        (["'@base.yaml'", "'@base.yaml'"], ["*", "*w*", "*", "*w*"]),
+        (["'@base.yaml:[1]'"], ["*w*"]),  # a section that is one rule is one item
+        (["'@one.yaml'"], ["single"]),  # a mapping is one item
+    ],
+)
+def test_an_included_list_in_a_list_is_spliced(
+    tmp_path: Path, reg: recipekit.Registry, rules: list[str], expected: list[str]
+) -> None:
+    write(tmp_path, "base.yaml", BASE_RULES)
+    write(tmp_path, "one.yaml", "{quantizer_name: single, enable: true}\n")
+    doc = write(tmp_path, "r.yaml", "rules:\n" + "".join(f"  - {r}\n" for r in rules))
+    data = recipekit.resolve(doc, registry=reg)
+    assert [r["quantizer_name"] for r in data["rules"]] == expected
+
+
+def test_an_included_list_as_a_value_is_not_spliced(
+    tmp_path: Path, reg: recipekit.Registry
+) -> None:
+    write(tmp_path, "base.yaml", BASE_RULES)
+    doc = write(tmp_path, "r.yaml", "rules: '@base.yaml'\nnested: ['@base.yaml:[0]', [1]]\n")
+    data = recipekit.resolve(doc, registry=reg)
+    assert len(data["rules"]) == 2 and data["nested"][1] == [1]
+
+
+def test_marks_after_a_spliced_include_point_at_the_right_line(
+    tmp_path: Path, reg: recipekit.Registry
+) -> None:
+    write(tmp_path, "base.yaml", BASE_RULES)
+    doc = write(tmp_path, "r.yaml", "rules:\n  - '@base.yaml'\n  - {_factory_: no_such_thing}\n")
+    with pytest.raises(recipekit.RecipekitError) as info:
+        recipekit.resolve(doc, registry=reg)
+    assert "r.yaml:3:" in str(info.value) and "rules[2]" in str(info.value)

@@ -48,3 +48,112 @@ def test_errors(text: str, message: str, reg: recipekit.Registry) -> None:
 def test_interpolation_feeds_factory_arguments_by_value(reg: recipekit.Registry) -> None:
     text = "size: 32\nq: {_factory_: nvfp4, block_sizes: {-1: '${size}'}}\n"
     assert recipekit.resolve(text, registry=reg)["q"]["block_sizes"][-1] == 32
+
+
+# ------------------------------------------- nesting, escapes, overrides (issue 14 §2), OmegaConf
+# Expected values come from OmegaConf itself: the same YAML resolved by OmegaConf.to_container.
+OMEGACONF_CASES = [
+    "v: ${oc.decode:${oc.env:RK_TEST_UNSET,false}}\n",
+    "v: ${oc.decode:${oc.env:RK_TEST_NUM}}\n",
+    "v: ${oc.decode:${oc.env:RK_TEST_UNSET,'[1, 2]'}}\n",
+    "k: b\na: {b: 7}\nv: ${a.${k}}\n",
+    "k: b\na: {b: 7}\nv: x-${a.${k}}-y\n",
+    "d: dflt\nv: ${oc.env:RK_TEST_UNSET,${d}}\n",
+    "v: 'x \\${a} ${oc.env:RK_TEST_NUM}'\n",
+    "a: 1\nv: '\\${a}'\n",
+    "a: {b: 2}\nv: ${a.b}${a.b}\n",
+]
+
+
+@pytest.mark.parametrize("text", OMEGACONF_CASES)
+def test_nested_and_escaped_like_omegaconf(
+    text: str, reg: recipekit.Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    omegaconf = pytest.importorskip("omegaconf")
+    import yaml
+
+    monkeypatch.setenv("RK_TEST_NUM", "42")
+    monkeypatch.delenv("RK_TEST_UNSET", raising=False)
+    expected = omegaconf.OmegaConf.to_container(
+        omegaconf.OmegaConf.create(yaml.safe_load(text)), resolve=True
+    )
+    assert recipekit.resolve(text, registry=reg) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("plain", ["plain"]),
+        ("${a}", [["a"]]),
+        ("x${a}y", ["x", ["a"], "y"]),
+        ("${f:${g:${h}}}", [["f:", ["g:", ["h"]]]]),
+        ("\\${a}", ["${a}"]),
+        ("a ${b", ["a ${b"]),  # never closed: literal
+        ("}{", ["}{"]),
+    ],
+)
+def test_split(text: str, parts: list) -> None:
+    from recipekit.resolver.interpolate import split
+
+    assert split(text) == parts
+
+
+DOC = (
+    "defaults: {algo: max, bits: 4}\n"
+    "quantize:\n"
+    "  algorithm: ${defaults.algo}\n"
+    "  label: algo-${defaults.algo}\n"
+    "  whole: ${defaults}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        # Hydra/OmegaConf: a reference reads the overridden value
+        (
+            ["defaults.algo=mse"],
+            {"algorithm": "mse", "label": "algo-mse", "whole": {"algo": "mse", "bits": 4}},
+        ),
+        (
+            ["defaults={algo: awq, bits: 8}"],
+            {"algorithm": "awq", "label": "algo-awq", "whole": {"algo": "awq", "bits": 8}},
+        ),
+        # an override of the reference's own place wins over it
+        (
+            ["defaults.algo=mse", "quantize.algorithm=gptq"],
+            {"algorithm": "gptq", "label": "algo-mse", "whole": {"algo": "mse", "bits": 4}},
+        ),
+        # other operators edit the result only (documented in docs/semantics.md §6)
+        (
+            ["defaults.bits+=1"],
+            {"algorithm": "max", "label": "algo-max", "whole": {"algo": "max", "bits": 4}},
+        ),
+    ],
+)
+def test_an_override_reaches_the_references_that_read_it(
+    overrides: list[str], expected: dict, reg: recipekit.Registry
+) -> None:
+    assert recipekit.resolve(DOC, overrides, registry=reg)["quantize"] == expected
+
+
+def test_override_reaching_references_leaves_cached_files_alone(
+    tmp_path, reg: recipekit.Registry
+) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text(DOC)
+    assert (
+        recipekit.resolve(path, ["defaults.algo=mse"], registry=reg)["quantize"]["algorithm"]
+        == "mse"
+    )
+    assert recipekit.resolve(path, registry=reg)["quantize"]["algorithm"] == "max"
+
+
+def test_override_reaching_references_matches_omegaconf(reg: recipekit.Registry) -> None:
+    omegaconf = pytest.importorskip("omegaconf")
+    import yaml
+
+    cfg = omegaconf.OmegaConf.create(yaml.safe_load(DOC))
+    cfg.merge_with(omegaconf.OmegaConf.from_dotlist(["defaults.algo=mse"]))
+    expected = omegaconf.OmegaConf.to_container(cfg, resolve=True)
+    assert recipekit.resolve(DOC, ["defaults.algo=mse"], registry=reg) == expected

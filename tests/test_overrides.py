@@ -168,3 +168,12 @@ def test_merge_needs_mappings(reg):
 def test_operator_on_a_key_being_added_is_an_error(reg):
     with pytest.raises(BadOverrideError, match=r"\+= needs an existing value"):
         resolve("+quantize.new+=1", reg=reg)
+
+
+def test_extending_a_list_keeps_the_origin_of_its_old_items() -> None:
+    res = recipekit.resolve_full(
+        "q: [{_factory_: kv_fp8}]\n", ["q+=[{quantizer_name: x, enable: true}]"], record=True
+    )
+    old, new = recipekit.explain(res, "q.0")[1], recipekit.explain(res, "q.1")[1]
+    assert old is not None and old.kind == "factory"
+    assert new is not None and new.kind == "override" and "q+=" in new.detail

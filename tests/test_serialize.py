@@ -56,6 +56,36 @@ def test_json_is_valid_and_keys_are_strings(data: dict) -> None:
     assert isinstance(loaded, dict)
 
 
+str_keyed = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(safe_text, inner, max_size=4),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(safe_text, str_keyed, min_size=1, max_size=5))
+def test_expanded_json_reads_back_as_yaml_text(data: dict) -> None:
+    """JSON output read back through the YAML loader (as recipekit and ModelOpt read files)
+    is the same data: exponent floats keep a dot (``1e-05`` would read as a string)."""
+    reg = recipekit.Registry()
+    text = recipekit.dump(data, format="json", registry=reg)
+    assert same(recipekit.resolve(text, registry=reg), data)
+    assert isinstance(json.loads(text), dict)  # and still JSON
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [(1e-05, "1.0e-05"), (1e20, "1.0e+20"), (-2.5e-07, "-2.5e-07"), (1.5, "1.5"), (3, "3")],
+)
+def test_json_floats_are_yaml_floats(value: float, written: str) -> None:
+    text = recipekit.dump(
+        {"eps": value, "s": "1e-05"}, format="json", registry=recipekit.Registry()
+    )
+    assert f'"eps": {written}' in text and '"s": "1e-05"' in text  # strings untouched
+    assert yaml.safe_load(text)["eps"] == value
+
+
 def test_json_tuples_and_int_keys() -> None:
     data = {"cfg": {"num_bits": (4, 3), "block_sizes": {-1: 16, "type": "dynamic"}}}
     assert json.loads(

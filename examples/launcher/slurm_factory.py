@@ -107,8 +107,8 @@ TYPED_TASK = "common.megatron_lm.quantize.task.MegatronLMQuantizeTask"
 
 
 def megatron_lm_quantize_task(
-    config: dict | None = None, slurm_config: SlurmConfig | None = None, **task: Any
-) -> dict:
+    config: dict[str, Any] | None = None, slurm_config: SlurmConfig | None = None, **task: Any
+) -> dict[str, Any]:
     """Stand-in for the launcher's typed ``MegatronLMQuantizeTask`` (see the module docstring)."""
     script = "common/megatron_lm/quantize/quantize.sh"
     return {"script": script, **task, "config": dict(config or {}), "slurm_config": slurm_config}
@@ -124,7 +124,7 @@ SUBSTITUTED = ("environment", "args", "inline", "reqs", "reqs_file")
 _PLACEHOLDER = re.compile(r"<<global_vars\.(\w+)>>")
 
 
-def _check_keys(mapping: Any, valid: tuple[str, ...], path: tuple, what: str) -> None:
+def _check_keys(mapping: Any, valid: tuple[str, ...], path: tuple[Any, ...], what: str) -> None:
     if not isinstance(mapping, dict):
         raise RecipekitError(
             f"expected a mapping of {what} keys, got {type(mapping).__name__}", path=path
@@ -139,7 +139,7 @@ def _check_keys(mapping: Any, valid: tuple[str, ...], path: tuple, what: str) ->
             )
 
 
-def _substitute(value: Any, global_vars: dict, path: tuple) -> Any:
+def _substitute(value: Any, global_vars: dict[str, Any], path: tuple[Any, ...]) -> Any:
     """``value`` with every ``<<global_vars.X>>`` in its strings replaced."""
     if isinstance(value, list):
         return [_substitute(v, global_vars, (*path, i)) for i, v in enumerate(value)]
@@ -148,7 +148,7 @@ def _substitute(value: Any, global_vars: dict, path: tuple) -> Any:
     if not isinstance(value, str):
         return value
 
-    def lookup(match: re.Match) -> str:
+    def lookup(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in GLOBAL_VARS:
             raise BadFieldError(

@@ -33,3 +33,6 @@ def install(registry: Registry) -> None:
 
 #: the modules whose tagged functions are the built-ins, in registration order
 MODULES = (numerics, units, presets, recipes, models)
+
+#: the ModelOpt release whose recipes these factories mirror (and whose schemas recipekit ships)
+MODELOPT_VERSION = "0.47.0"

@@ -7,7 +7,8 @@ marked) and cached by (path, mtime, size): no pass mutates input data, so sharin
 
 Then ``@path.yaml`` / ``@path.yaml:section`` string values are replaced by the referenced file's
 data (relative to the referring file; includes nest; a loop is a ``CycleError`` printing the
-chain in order), and the registry's codecs decode domain values (e.g. ModelOpt's ``num_bits:
+chain in order); a list item that includes a list is spliced in place, as a list factory's
+result is (``quant_cfg: ["@base.yaml", "@kv.yaml"]`` concatenates the two rule lists), and the registry's codecs decode domain values (e.g. ModelOpt's ``num_bits:
 e4m3`` -> ``(4, 3)``), both copy-on-write.
 """
 
@@ -194,16 +195,20 @@ class Loader:
             copy_marks(doc, value, out)
             return out
         if isinstance(value, list):
-            out_list, changed = [], False
+            out_list, changed, moved = [], False, []
             for index, item in enumerate(value):
                 new = self._include_or_expand(
-                    item, doc, base, chain, (*path, index), value, index, from_yaml
+                    item, doc, base, chain, (*path, len(out_list)), value, index, from_yaml
                 )
                 changed |= new is not item
+                if isinstance(new, list) and isinstance(item, str) and parse_include(item):
+                    out_list.extend(new)  # an included list splices, like a list factory
+                    continue
+                moved.append((index, len(out_list)))
                 out_list.append(new)
             if not changed:
                 return value
-            copy_marks(doc, value, out_list)
+            _move_marks(doc, value, out_list, moved)
             return out_list
         return value
 
@@ -311,6 +316,21 @@ def _select(data: Any, section: str, rel: str, path: tuple, mark: Mark | None) -
     except RecipekitError as exc:
         raise exc.located(path=path, mark=mark) from None
     return paths.at(data, found[-1])
+
+
+def _move_marks(doc: Document, old: list, new: list, moved: list[tuple[int, int]]) -> None:
+    """Give a list rebuilt with spliced includes the marks of the items that kept their place
+    (``moved``: old index -> new index) and of the list itself."""
+    if not doc.marks:
+        return
+    table = doc.marks[0]
+    for before, after in moved:
+        mark = doc.where(old, before)
+        if mark is not None:
+            table.add(new, after, mark)
+    mark = doc.where(old)
+    if mark is not None:
+        table.add(new, None, mark)
 
 
 def copy_marks(doc: Document, old: object, new: dict | list) -> None:

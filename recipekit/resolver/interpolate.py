@@ -24,9 +24,71 @@ from .document import Document, copy_marks
 from .errors import InterpolationError
 
 _OWN: Any = object()  # interpolate a document against itself
-_REF = re.compile(r"(?<!\\)\$\{([^${}]*)\}")
-_WHOLE = re.compile(r"^\$\{([^${}]*)\}$")
+ESCAPED_OPEN = keys.ESCAPE + keys.INTERPOLATION_OPEN
 _INDEX = re.compile(r"\[(-?\d+)\]")
+
+
+def split(text: str) -> list[Any]:
+    """``text`` as literal strings and ``${...}`` references, each reference the list of its
+    own parts (references nest: ``${oc.decode:${oc.env:X}}``). ``\\${`` is a literal ``${``;
+    a ``${`` that is never closed is literal text."""
+    stack: list[list[Any]] = [[]]
+    i = 0
+    while i < len(text):
+        if text.startswith(ESCAPED_OPEN, i):
+            stack[-1].append(keys.INTERPOLATION_OPEN)
+            i += len(ESCAPED_OPEN)
+        elif text.startswith(keys.INTERPOLATION_OPEN, i):
+            stack.append([])
+            i += len(keys.INTERPOLATION_OPEN)
+        elif text[i] == "}" and len(stack) > 1:
+            done = stack.pop()
+            stack[-1].append(done)
+            i += 1
+        else:
+            stack[-1].append(text[i])
+            i += 1
+    while len(stack) > 1:  # unclosed: literal text again
+        done = stack.pop()
+        stack[-1].extend([keys.INTERPOLATION_OPEN, *_flat(done)])
+    return _joined(stack[0])
+
+
+def _flat(parts: list[Any]) -> list[str]:
+    out: list[str] = []
+    for p in parts:
+        out.extend([keys.INTERPOLATION_OPEN, *_flat(p), "}"] if isinstance(p, list) else [p])
+    return out
+
+
+def _joined(parts: list[Any]) -> list[Any]:
+    """Adjacent characters joined into strings; references joined inside, recursively."""
+    out: list[Any] = []
+    for p in parts:
+        if isinstance(p, list):
+            out.append(_joined(p))
+        elif out and isinstance(out[-1], str):
+            out[-1] += p
+        else:
+            out.append(p)
+    return out
+
+
+def _literal(value: Any) -> str:
+    """``value`` written as an OmegaConf resolver-argument literal."""
+    if isinstance(value, str):
+        quoted = value.replace("\\", "\\\\").replace("'", "\\'")
+        return "'" + quoted.replace(keys.INTERPOLATION_OPEN, ESCAPED_OPEN) + "'"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    raise InterpolationError(
+        f"a nested interpolation in a resolver's arguments gave a {type(value).__name__}",
+        expected="a string, number, boolean or null",
+    )
 
 
 def interpolate(doc: Document, *, root: Any = _OWN, at: tuple = ()) -> Any:
@@ -92,18 +154,32 @@ class _Interpolator:
             )
         self.active.append(path)
         try:
-            whole = _WHOLE.match(text)
-            if whole:
-                result = self.reference(whole.group(1), path, parent, key)
+            parts = split(text)
+            if len(parts) == 1 and isinstance(parts[0], list):  # exactly one: keep its type
+                result = self.expression(parts[0], path, parent, key)
             else:
-                result = _REF.sub(
-                    lambda m: str(self.reference(m.group(1), path, parent, key)), text
+                result = "".join(
+                    p if isinstance(p, str) else str(self.expression(p, path, parent, key))
+                    for p in parts
                 )
-                result = result.replace("\\${", "${")
         finally:
             self.active.pop()
         self.done[path] = result
         return result
+
+    def expression(self, parts: list, path: tuple, parent: object, key: object) -> Any:
+        """The value of one ``${...}`` whose text is ``parts``: nested references are evaluated
+        first, innermost first; inside a resolver's arguments (``${oc.decode:${oc.env:X}}``) a
+        nested value is passed as a literal of its type (a string stays a string), elsewhere
+        (``${a.${k}}``) as text."""
+        call = bool(parts) and isinstance(parts[0], str) and ":" in parts[0]
+        expr = "".join(
+            p
+            if isinstance(p, str)
+            else (_literal if call else str)(self.expression(p, path, parent, key))
+            for p in parts
+        )
+        return self.reference(expr, path, parent, key)
 
     def reference(self, expr: str, path: tuple, parent: object, key: object) -> Any:
         expr = expr.strip()
@@ -147,13 +223,7 @@ class _Interpolator:
         return self.walk(node, here)
 
     def _steps(self, expr: str, path: tuple) -> list:
-        base: list = []
-        if expr.startswith("."):
-            dots = len(expr) - len(expr.lstrip("."))
-            base = list(path[: max(len(path) - dots, 0)])
-            expr = expr[dots:]
-        expr = _INDEX.sub(lambda m: f".{m.group(1)}", expr)
-        return [*base, *filter(None, expr.split("."))]
+        return steps_of(expr, path)
 
     def _omegaconf(self, expr: str, path: tuple, mark: Any) -> Any:
         try:
@@ -167,3 +237,38 @@ class _Interpolator:
                 mark=mark,
                 expected="${path.to.key}, ${oc.env:VAR[,default]} or a resolver registered with OmegaConf",
             ) from None
+
+
+def steps_of(expr: str, path: tuple) -> list:
+    """The absolute key steps of reference ``expr`` written in the string at ``path``
+    (``${.x}`` is relative: one more dot per level up)."""
+    base: list = []
+    if expr.startswith("."):
+        dots = len(expr) - len(expr.lstrip("."))
+        base = list(path[: max(len(path) - dots, 0)])
+        expr = expr[dots:]
+    expr = _INDEX.sub(lambda m: f".{m.group(1)}", expr)
+    return [*base, *filter(None, expr.split("."))]
+
+
+def references(data: Any, path: tuple = ()) -> set[tuple[str, ...]]:
+    """The paths (as text steps) that the ``${...}`` references of ``data`` read; references
+    whose path is itself computed (``${a.${k}}``) or that call a resolver are left out."""
+    found: set[tuple[str, ...]] = set()
+    if isinstance(data, str):
+        if keys.INTERPOLATION_OPEN in data:
+            stack = list(split(data))
+            while stack:
+                part = stack.pop()
+                if not isinstance(part, list):
+                    continue
+                if len(part) == 1 and isinstance(part[0], str) and ":" not in part[0]:
+                    found.add(tuple(str(s) for s in steps_of(part[0].strip(), path)))
+                stack.extend(part)
+    elif isinstance(data, dict):
+        for k, v in data.items():
+            found |= references(v, (*path, k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            found |= references(v, (*path, i))
+    return found

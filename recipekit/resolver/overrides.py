@@ -140,10 +140,14 @@ def apply(
                 )
             continue
         new = build(override.value, path) if build else override.value
+        old = paths.get(parent, key) if override.op != "=" else None
         if override.op != "=":
-            new = _operate(override, paths.get(parent, key), new, path)
+            new = _operate(override, old, new, path)
         paths.put(parent, key, new)
-        if record:
+        if record and override.op == "+=" and isinstance(old, list) and isinstance(new, list):
+            for index in range(len(old), len(new)):  # extended: the old items keep their origin
+                record((*path, index), override.text)
+        elif record:
             record(path, override.text)
     return root[""]
 

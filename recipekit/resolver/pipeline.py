@@ -93,15 +93,19 @@ def run(
     try:
         doc = sources.load(source, registry, base_dir=options.base_dir)
         res = Resolution(doc.data, doc, doc.data, None, texts, registry=registry)
+        override_problems: list[RecipekitError] = []
         if stop >= 1:
+            if stop >= 2 and texts:
+                parsed = _parse_overrides(texts, registry, override_problems)
+                doc.data = _reaching_references(doc, parsed)
             res.data = doc.data = interpolate(doc)
         spec = entrypoints.select(doc.data, registry, options.entrypoint) if stop >= 2 else None
-        if spec is not None:
+        if spec is not None:  # typed by an entry point: its own order of passes
             return _run_typed(doc, texts, spec, registry, options)
         if stop >= 2:  # validators check the document itself only when nothing is built
             validate_doc = options.validate and stop == PASSES.index("check")
             problems = check(doc, registry, options.allow_imports, validate=validate_doc)
-            parsed = _parse_overrides(texts, registry, problems)
+            problems += override_problems
             raise_collected(problems, doc.file)
         if stop >= 3:
             builder = Builder(doc, registry, options.allow_imports, options.record)
@@ -124,6 +128,50 @@ def run(
             expected="a finite tree of modest depth",
         ) from None
     return res
+
+
+def _reaching_references(doc: Document, parsed: Sequence[ov.Override]) -> Any:
+    """The document with each ``PATH=VALUE`` override that a ``${...}`` reference reads
+    already set, so that references see overridden values as in Hydra and OmegaConf
+    (``defaults.algo=max`` reaches ``algorithm: ${defaults.algo}``). Only plain ``=`` with key
+    and index steps, on a path that runs through the document's own data (no factory or target
+    node on the way); the override still applies to the result afterwards, as every override
+    does. Other operators, selectors and paths into factory results edit the result only."""
+    from .interpolate import references
+
+    read = references(doc.data) if parsed else set()
+    data = doc.data
+    for override in parsed:
+        steps = tuple(str(s.key) for s in override.steps)
+        if (
+            override.op != "="
+            or override.add
+            or any(s.select is not None for s in override.steps)
+            or not any(r[: len(steps)] == steps or steps[: len(r)] == r for r in read)
+        ):
+            continue
+        data = _set_plain(doc, data, [s.key for s in override.steps], override.value)
+    return data
+
+
+def _set_plain(doc: Document, node: Any, steps: list, value: Any) -> Any:
+    """``node`` with the value at ``steps`` replaced (copy-on-write, marks kept), or ``node``
+    itself where the path leaves the document's plain data."""
+    if not steps:
+        return value
+    plain = isinstance(node, list) or (
+        isinstance(node, dict) and not any(k in keys.RESERVED for k in node)
+    )
+    key = paths.child(node, steps[0]) if plain else paths.MISSING
+    if key is paths.MISSING:
+        return node
+    new = _set_plain(doc, node[key], steps[1:], value)
+    if new is node[key]:
+        return node
+    copy: Any = dict(node) if isinstance(node, dict) else list(node)
+    copy[key] = new
+    copy_marks(doc, node, copy)
+    return copy
 
 
 def _value_parser(registry: Registry) -> Any:

@@ -3,8 +3,10 @@
 * ``expanded`` — the resolved data as YAML or JSON: deterministic, key order preserved, no
   anchors. Dataclasses become mappings of their fields, tuples and sets become lists, and in JSON
   non-string keys become their JSON text (``-1`` -> ``"-1"``). Registry codecs encode domain
-  values first (ModelOpt's ``(4, 3)`` -> ``e4m3``), so ModelOpt's loader reads our output back to
-  the same value. Functions used as values are written the way NeMo-Run does,
+  values first (ModelOpt's ``(4, 3)`` -> ``e4m3``), in YAML and JSON alike, and JSON exponent
+  floats are written with a dot (``1.0e-05``: YAML 1.1 reads ``1e-05`` as a string), so reading
+  either output back — recipekit, or ModelOpt's loader — gives the same recipe (a codec decodes
+  what JSON cannot spell, such as ModelOpt's ``block_sizes`` keys ``"-1"`` -> ``-1``). Functions used as values are written the way NeMo-Run does,
   ``{_target_: mod.fn, _call_: false}``; ``functools.partial`` as ``_target_`` + ``_partial_``.
 * ``annotated`` — ``expanded`` YAML with provenance comments (``# factory: nvfp4() (file:line)``)
   wherever the origin of a value differs from its parent's.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, NamedTuple
@@ -164,10 +167,29 @@ def emit_yaml(plain: Any, *, sort_keys: bool = False) -> str:
     )
 
 
+#: a JSON string (kept as is) or a number in exponent form without a dot (``1e-05``), which a
+#: YAML 1.1 reader such as PyYAML reads as a *string*; ``emit_json`` writes it ``1.0e-05``
+_JSON_EXPONENT = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![\d.])(-?\d+)[eE]([-+]?)(\d+)')
+
+
+def _yaml_float(found: re.Match[str]) -> str:
+    if found.group(1) is None:
+        return found.group(0)
+    return f"{found.group(1)}.0e{found.group(2) or '+'}{found.group(3)}"
+
+
+#: characters JSON may write raw that a YAML reader refuses or reads as a line break
+_NOT_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
 def emit_json(plain: Any) -> str:
+    """JSON that YAML readers read back to the same values: exponent floats get a dot, and
+    the few characters YAML does not take raw are written as ``\\uXXXX`` escapes."""
     import json
 
-    return json.dumps(plain, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    text = json.dumps(plain, indent=2, ensure_ascii=False, allow_nan=False)
+    text = _NOT_YAML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+    return _JSON_EXPONENT.sub(_yaml_float, text) + "\n"
 
 
 def scalar_text(value: Any) -> str:
@@ -380,8 +402,8 @@ def dump(
     encode: bool = True,
 ) -> str:
     """``value`` (data, or a ``Resolution``) as text in ``form`` and ``format``. ``codecs``
-    encode domain values for YAML (JSON is for machines: tuples are lists, like ModelOpt's
-    goldens)."""
+    encode domain values in both formats, so that reading the text back (recipekit, or
+    ModelOpt's YAML loader, which reads JSON too) gives the same recipe."""
     spec = FORMS.get(form)
     if spec is None:
         raise BadArgumentError(f"unknown form {form!r}", expected="one of " + ", ".join(FORMS))
@@ -395,5 +417,5 @@ def dump(
         raise BadArgumentError(f"the {form} form needs a Resolution (use resolve_full)")
     if spec.needs == "record" and resolution.origins is None:
         raise BadArgumentError(f"the {form} form needs a Resolution made with record=True")
-    encoders = tuple(c.encode for c in codecs) if encode and format == "yaml" else ()
+    encoders = tuple(c.encode for c in codecs) if encode else ()
     return spec.write(value, format, encoders)

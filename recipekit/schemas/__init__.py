@@ -45,10 +45,10 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
+from recipekit.factories import MODELOPT_VERSION
 from recipekit.resolver import caches
 from recipekit.resolver.errors import BadArgumentError, BadFieldError, RecipekitError, closest
 
-MODELOPT_VERSION = "0.47.0"
 FOLDER = f"modelopt-{MODELOPT_VERSION}"
 HERE = os.path.dirname(os.path.abspath(__file__))
 COMPILED = "compiled"  # recipekit/schemas/compiled/<slug>.py, written by ``compile_all``
