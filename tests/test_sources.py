@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import recipekit
 from recipekit.resolver.document import Document
@@ -118,3 +120,16 @@ def test_a_reader_claims_text_and_files(tmp_path: Path) -> None:
     assert recipekit.resolve("#demo\nb: 2\n", registry=reg) == {"read_by": "demo", "lines": 2}
     assert recipekit.resolve("a: 1\n", registry=reg) == {"a": 1}  # not claimed: plain YAML
     assert seen == [str(path), None]
+
+
+@given(st.text(max_size=20))
+def test_a_name_loads_as_the_data_document_of_its_factory_node(arg: str) -> None:
+    """The name kind's short cut makes the very document ``Loader.from_data`` would."""
+    from recipekit.resolver.document import Loader
+    from recipekit.resolver.sources import load
+
+    reg = recipekit.Registry()
+    reg.register(lambda a="": a, name="f")
+    for text in ("f", f"f(a={arg!r})", f"f(a={'${' + arg + '}'!r})"):
+        got, want = load(text, reg), Loader().from_data({"_factory_": text})
+        assert (got.data, got.interpolated, got.file) == (want.data, want.interpolated, want.file)

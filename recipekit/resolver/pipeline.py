@@ -90,7 +90,7 @@ def run(
             res.data = doc.data = interpolate(doc)
         if stop >= 2:
             problems = check(doc, registry, options.allow_imports)
-            parsed = _parse_overrides(texts, registry, problems)
+            parsed = _parse_overrides(texts, registry, problems) if texts else []
             raise_collected(problems, doc.file)
         if stop >= 3:
             builder = Builder(doc, registry, options.allow_imports, options.record)

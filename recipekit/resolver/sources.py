@@ -43,7 +43,7 @@ def classify(source: Any) -> Source:
     """The kind of ``source`` (see the module docstring)."""
     if isinstance(source, Document):
         return Source("document", source)
-    if isinstance(source, os.PathLike):
+    if type(source) is not str and isinstance(source, os.PathLike):  # (an ABC check: slow)
         return Source("file", os.fspath(source))
     if isinstance(source, str):
         if "\n" not in source:
@@ -65,14 +65,18 @@ def classify(source: Any) -> Source:
 def load(source: Any, registry: Registry, *, base_dir: str | None = None) -> Document:
     """Pass 1: any source as a ``Document`` (includes expanded, codecs decoded)."""
     kind, value = classify(source)
-    loader = Loader(tuple(c.decode for c in registry.codecs))
     if kind == "document":
         return value
-    if kind == "data":
-        return loader.from_data(value, base_dir=base_dir)
     if kind == "name":
         _known(value, registry)
-        return loader.from_data({keys.FACTORY: value}, base_dir=base_dir)
+        # what ``Loader.from_data`` makes of it, without the walk: a name starts with a letter
+        # or ``_``, so it is never an ``@`` include or an escape; it may hold ``${`` in arguments
+        doc = Document({keys.FACTORY: value})
+        doc.interpolated = keys.INTERPOLATION_OPEN not in value
+        return doc
+    loader = Loader(tuple(c.decode for c in registry.codecs))
+    if kind == "data":
+        return loader.from_data(value, base_dir=base_dir)
     if kind == "file":
         return _file(value, loader, registry)
     reader = _reader(value, registry)
