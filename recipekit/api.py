@@ -36,9 +36,11 @@ def resolve_full(
     allow_imports: AllowImports = (),
     record: bool = False,
     base_dir: str | None = None,
+    keep_base: bool = True,
 ) -> Resolution:
-    """Resolve ``source`` and keep the document, the pre-override data and provenance."""
-    options = Options(allow_imports, record, base_dir)
+    """Resolve ``source`` and keep the document, the pre-override data (unless ``keep_base``
+    is false: only the ``factory`` form needs it) and provenance."""
+    options = Options(allow_imports, record, base_dir, keep_base)
     return pipeline.run(source, overrides, registry=_registry(registry), options=options)
 
 
@@ -55,7 +57,12 @@ def resolve(
 
     Raises ``RecipekitError`` (often a ``ProblemReport`` of several problems) for bad input."""
     return resolve_full(
-        source, overrides, registry=registry, allow_imports=allow_imports, base_dir=base_dir
+        source,
+        overrides,
+        registry=registry,
+        allow_imports=allow_imports,
+        base_dir=base_dir,
+        keep_base=False,
     ).data
 
 

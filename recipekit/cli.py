@@ -225,6 +225,7 @@ def _resolve(args: argparse.Namespace) -> int:
         args.overrides,
         allow_imports=_allow(args),
         record=args.form == "annotated",
+        keep_base=args.form == "factory",  # only the factory form folds overrides into base
     )
     _write(dump(res, form=args.form, format=args.format), args, res.document.files)
     return EXIT_OK

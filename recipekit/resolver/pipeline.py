@@ -34,12 +34,15 @@ PASSES = ("load", "interpolate", "check", "build", "overrides", "hooks")
 
 
 class Options(NamedTuple):
-    """How to resolve: which imports a document may make, whether to record provenance, and
-    the directory relative ``@`` includes of text and data sources start from."""
+    """How to resolve: which imports a document may make, whether to record provenance, the
+    directory relative ``@`` includes of text and data sources start from, and whether
+    ``Resolution.base`` must survive the overrides (``resolve`` keeps only the data, so it
+    skips the snapshot; ``base`` is then None once overrides applied)."""
 
     allow_imports: nodes.AllowImports = ()
     record: bool = False
     base_dir: str | None = None
+    keep_base: bool = True
 
 
 class Resolution:
@@ -97,7 +100,7 @@ def run(
             res.data = res.base = builder.build(doc.data)
             res.origins, res.spans = builder.origins, builder.spans
         if stop >= 4 and parsed:
-            res.base = _snapshot(res.data)
+            res.base = _snapshot(res.data) if options.keep_base else None
             res.data = _apply_overrides(res.data, parsed, builder, registry, options)
         if stop >= 5:
             for hook in registry.hooks:
@@ -162,13 +165,41 @@ def _apply_overrides(
 
 
 def _snapshot(value: Any) -> Any:
-    """A snapshot that later in-place overrides cannot reach (objects included)."""
+    """A snapshot that later in-place overrides cannot reach (objects included): plain data
+    (what every built-in returns) is copied directly, anything holding other objects by
+    ``copy.deepcopy``."""
+    try:
+        return _plain_copy(value)
+    except _NotPlain:
+        pass
     import copy
 
     try:
         return copy.deepcopy(value)
     except Exception:
         return fresh(value)
+
+
+class _NotPlain(Exception):
+    pass
+
+
+_ATOMS = frozenset({str, int, float, bool, type(None), bytes, complex})
+
+
+def _plain_copy(value: Any) -> Any:
+    """A copy of plain data (exact ``dict``/``list``/``tuple`` over atoms); ``_NotPlain`` when
+    anything else is met (an object could be mutated in place by an override)."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is dict:
+        return {k: v if type(v) in _ATOMS else _plain_copy(v) for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _ATOMS else _plain_copy(v) for v in value]
+    if kind is tuple:
+        return tuple([v if type(v) in _ATOMS else _plain_copy(v) for v in value])
+    raise _NotPlain
 
 
 def mark_at(doc: Document, path: Sequence[object]) -> Any:
