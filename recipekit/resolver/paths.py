@@ -66,6 +66,8 @@ def child(node: Any, key: Any) -> Any:
 
 
 def get(node: Any, key: Any) -> Any:
+    if type(node) is dict or type(node) is list:  # the common case, without the record test
+        return node[key]
     return getattr(node, key) if is_record(node) else node[key]
 
 
@@ -128,6 +130,8 @@ def _top_level(text: str) -> Iterator[int]:
 
 def top_level(text: str, chars: str) -> list[int]:
     """Indexes of ``chars`` in ``text`` outside selectors (``a[x=1.2].b`` splits once)."""
+    if "[" not in text and "]" not in text:  # no selector: every character is outside one
+        return [i for i, ch in enumerate(text) if ch in chars]
     return [i for i in _top_level(text) if text[i] in chars]
 
 

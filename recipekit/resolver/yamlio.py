@@ -18,6 +18,7 @@ The data produced is plain ``dict``/``list``/scalars, exactly what ``yaml.safe_l
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -257,8 +258,16 @@ def _apply_merges(frame: _Frame, marks: SourceMap) -> dict:
     return merged
 
 
+#: one plain YAML word (``true``, ``16``, ``-1.5e3``, ``e4m3``, ``*lm_head*`` is not): its event
+#: is a plain scalar whose value is the text itself, so no parser is needed to read it
+_WORD = re.compile(r"[+-]?\.?[A-Za-z0-9_][A-Za-z0-9_.+/-]*", re.ASCII)
+
+
 def load(text: str, file: str | None = None, marks: SourceMap | None = None) -> Any:
     """The single document of ``text`` (None for an empty text)."""
+    if _WORD.fullmatch(text):  # an override value, mostly: the parser's answer, without it
+        start = yaml.Mark(file or "<unicode string>", 0, 0, 0, None, None)
+        return _scalar(ev.ScalarEvent(None, None, (True, False), text, start, start), file)
     docs = load_all(text, file, marks)
     if len(docs) > 1:
         raise YamlError(
