@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, NamedTuple
 
-from . import caches, keys, merge, paths
+from . import caches, emit, keys, merge, paths
 from .document import parse_include
 from .errors import BadArgumentError
 from .merge import CannotFold, same
@@ -162,6 +162,9 @@ def _dumper() -> Any:
 
 
 def emit_yaml(plain: Any, *, sort_keys: bool = False) -> str:
+    text = emit.block(plain, sort_keys=sort_keys)  # the same text, without importing PyYAML
+    if text is not None:
+        return text
     import yaml
 
     return yaml.dump(
