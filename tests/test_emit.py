@@ -23,7 +23,9 @@ def pyyaml(data: object, sort_keys: bool = False) -> str:
     )
 
 
-_text = st.text(alphabet="ab yZ0-.:#'\"*!&[]{},?|>%@`<=~\n\t\\é—\u2028", max_size=8)
+_text = st.text(
+    alphabet="ab yZ0-.:#'\"*!&[]{},?|>%@`<=~\n\t\\é—\u2028\x85\xa0\ufeff\U0001f600", max_size=8
+)
 _words = st.sampled_from(["true", "No", "NULL", "off", "y", "n", "~", "<<", "=", "1", "0x1", "1e3"])
 _scalars = st.none() | st.booleans() | st.integers() | st.floats() | _text | _words
 _keys = st.integers() | _text | _words

@@ -7,7 +7,7 @@ None for anything else, so the caller asks PyYAML: it never guesses. It spells
 
 * a non-empty mapping or list at the root (indent 2, lists under a key not indented, as PyYAML);
 * ``str`` and ``int`` keys, and the values ``None``, ``bool``, ``int``, ``float`` and one-line
-  printable strings (unicode included); empty mappings and lists as ``{}`` and ``[]``;
+  printable strings (``str.isprintable``, up to U+FFFF); empty mappings and lists as ``{}`` and ``[]``;
 * a string plain when PyYAML would write it plain: nothing at its start or inside that YAML reads
   as syntax (an indicator first, ``": "``, ``" #"``, a space at either end) and not a word YAML
   reads as a bool or null; in single quotes otherwise. A string whose first character could start
@@ -23,7 +23,6 @@ PyYAML's byte for byte, and that the recipes never need PyYAML.
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 #: the words YAML 1.1 reads as a bool or null (in each of the three spellings it accepts)
@@ -35,8 +34,6 @@ _WORDS = frozenset(
 #: whole strings only a resolver can place: ``<<`` (merge), ``=`` (value), ``~`` (null), and single
 #: letters that some YAML 1.1 readers take for bools
 _UNSURE = frozenset({"<<", "=", "~", "y", "Y", "n", "N"})
-#: printable characters that never break a line (not U+0085, U+2028, U+2029, nor the BOM)
-_PRINTABLE = re.compile("[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*")
 _INDICATORS = frozenset("#,[]{}&*!|>'\"%@`")
 _UNSURE_FIRST = frozenset("0123456789+-.?:")
 _MAX_LINE = 2000  # far below the dumper's width: no line is ever folded
@@ -100,7 +97,7 @@ def _literal(text: str, head: str, indent: int, lines: list[str]) -> None:
     parts = body.split("\n")
     if text.endswith("\n\n") or text[0] in " \n" or "\r" in text:
         raise _Unsure
-    if any(part[-1:] == " " or part[:1] == " " or not _PRINTABLE.fullmatch(part) for part in parts):
+    if any(part[-1:] == " " or part[:1] == " " or not _printable(part) for part in parts):
         raise _Unsure
     lines.append(f"{head} |" if text.endswith("\n") else f"{head} |-")
     pad = " " * indent
@@ -142,11 +139,17 @@ def _scalar(value: Any) -> str:
 def _string(text: str) -> str:
     if not text:
         return "''"
-    if text[0] in _UNSURE_FIRST or text in _UNSURE or not _PRINTABLE.fullmatch(text):
+    if text[0] in _UNSURE_FIRST or text in _UNSURE or not _printable(text):
         raise _Unsure
     if text in _WORDS or not _plain(text):
         return "'" + text.replace("'", "''") + "'"
     return text
+
+
+def _printable(text: str) -> bool:
+    """Python-printable and in the Basic Multilingual Plane: written as it is, never escaped
+    (PyYAML escapes characters beyond U+FFFF even with unicode allowed)."""
+    return text.isprintable() and (not text or max(text) <= "\uffff")
 
 
 def _plain(text: str) -> bool:
