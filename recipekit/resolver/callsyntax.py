@@ -11,11 +11,13 @@ brackets do not split arguments.
 
 from __future__ import annotations
 
-import ast
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import caches
 from .errors import BadArgumentError
+
+if TYPE_CHECKING:
+    import ast
 
 _SCALARS = frozenset({int, float, str, bool, type(None), complex, bytes})
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-:")
@@ -94,6 +96,8 @@ def _parse(text: str) -> Call:
         raise BadArgumentError(
             f"bad call syntax {text!r}: missing ')'", expected="NAME(arg=value, ...)"
         )
+    import ast  # only calls with arguments need Python's parser (it costs start-up time)
+
     try:
         tree = ast.parse(f"f({rest}", mode="eval")
     except SyntaxError as exc:
@@ -115,6 +119,8 @@ def _parse(text: str) -> Call:
 
 
 def _dotted(node: ast.AST) -> str | None:
+    import ast
+
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):
@@ -124,6 +130,8 @@ def _dotted(node: ast.AST) -> str | None:
 
 
 def _value(node: ast.AST, text: str) -> Any:
+    import ast
+
     name = _dotted(node)
     if name is not None:
         return Ref(name)
