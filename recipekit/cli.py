@@ -24,7 +24,13 @@ TARGET_HELP = (
 )
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with ``only``, just that command's sub-parser (building the
+    others' arguments, and importing what they need, is a tenth of ``resolve``'s start-up)."""
+
+    def wanted(command: str) -> bool:
+        return only in (None, command)
+
     parser = argparse.ArgumentParser(
         prog="recipekit",
         description="Resolve, inspect and compare model-quantization recipes built from registered factories.",
@@ -68,69 +74,83 @@ def _parser() -> argparse.ArgumentParser:
             help="let documents import modules under PREFIX for _target_ (repeatable; '*' allows all)",
         )
 
-    p = sub.add_parser(
-        "resolve", help="resolve a recipe (registered name or YAML file) and print it"
-    )
-    p.add_argument("target", help=TARGET_HELP)
-    p.add_argument(
-        "overrides",
-        nargs="*",
-        metavar="KEY=VALUE",
-        help="dot-list overrides of the resolved document",
-    )
-    forms(p)
-    output(p)
-    common(p)
+    if wanted("resolve"):
+        p = sub.add_parser(
+            "resolve", help="resolve a recipe (registered name or YAML file) and print it"
+        )
+        p.add_argument("target", help=TARGET_HELP)
+        p.add_argument(
+            "overrides",
+            nargs="*",
+            metavar="KEY=VALUE",
+            help="dot-list overrides of the resolved document",
+        )
+        forms(p)
+        output(p)
+        common(p)
 
-    p = sub.add_parser("list", help="list registered factories")
-    p.add_argument(
-        "namespace", nargs="?", help="only this namespace (numerics, units, presets, recipes, ...)"
-    )
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    common(p)
+    if wanted("list"):
+        p = sub.add_parser("list", help="list registered factories")
+        p.add_argument(
+            "namespace",
+            nargs="?",
+            help="only this namespace (numerics, units, presets, recipes, ...)",
+        )
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+        common(p)
 
-    p = sub.add_parser("show", help="signature, docstring, source and a usage snippet of a factory")
-    p.add_argument("name")
-    common(p)
+    if wanted("show"):
+        p = sub.add_parser(
+            "show", help="signature, docstring, source and a usage snippet of a factory"
+        )
+        p.add_argument("name")
+        common(p)
 
-    p = sub.add_parser(
-        "diff",
-        help="unified diff of two resolved targets (overrides apply to B); exit 0 same, 1 different",
-    )
-    p.add_argument("a", help=TARGET_HELP)
-    p.add_argument("b", help=TARGET_HELP)
-    p.add_argument("overrides", nargs="*", metavar="KEY=VALUE")
-    common(p)
+    if wanted("diff"):
+        p = sub.add_parser(
+            "diff",
+            help="unified diff of two resolved targets (overrides apply to B); exit 0 same, 1 different",
+        )
+        p.add_argument("a", help=TARGET_HELP)
+        p.add_argument("b", help=TARGET_HELP)
+        p.add_argument("overrides", nargs="*", metavar="KEY=VALUE")
+        common(p)
 
-    p = sub.add_parser(
-        "explain", help="which factory, file:line, sibling key or override produced a value"
-    )
-    p.add_argument("target", help=TARGET_HELP)
-    p.add_argument(
-        "path", help="dot path into the resolved document, e.g. quantize.quant_cfg.1.cfg.num_bits"
-    )
-    p.add_argument("overrides", nargs="*", metavar="KEY=VALUE")
-    common(p)
+    if wanted("explain"):
+        p = sub.add_parser(
+            "explain", help="which factory, file:line, sibling key or override produced a value"
+        )
+        p.add_argument("target", help=TARGET_HELP)
+        p.add_argument(
+            "path",
+            help="dot path into the resolved document, e.g. quantize.quant_cfg.1.cfg.num_bits",
+        )
+        p.add_argument("overrides", nargs="*", metavar="KEY=VALUE")
+        common(p)
 
-    p = sub.add_parser(
-        "check", help="validate documents without calling any factory (pre-commit friendly)"
-    )
-    p.add_argument("files", nargs="+", metavar="TARGET", help=TARGET_HELP)
-    common(p)
+    if wanted("check"):
+        p = sub.add_parser(
+            "check", help="validate documents without calling any factory (pre-commit friendly)"
+        )
+        p.add_argument("files", nargs="+", metavar="TARGET", help=TARGET_HELP)
+        common(p)
 
-    p = sub.add_parser("convert", help="rewrite a ModelOpt $import YAML file in _factory_ form")
-    p.add_argument("file")
-    output(p)
-    common(p)
+    if wanted("convert"):
+        p = sub.add_parser("convert", help="rewrite a ModelOpt $import YAML file in _factory_ form")
+        p.add_argument("file")
+        output(p)
+        common(p)
 
-    # `match`: its arguments and command live in recipekit/match.py
-    from recipekit import match
+    if wanted("match"):
+        # `match`: its arguments and command live in recipekit/match.py
+        from recipekit import match
 
-    p = sub.add_parser(
-        "match", help="which quantizer of a model gets which setting, and which rule"
-    )
-    match.add_arguments(p)
-    common(p)
+        p = sub.add_parser(
+            "match", help="which quantizer of a model gets which setting, and which rule"
+        )
+        match.add_arguments(p)
+        common(p)
+
     return parser
 
 
@@ -387,7 +407,8 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = _parser(words[0] if words and words[0] in COMMANDS else None)
     args, extra = parser.parse_known_args(argv)
     # KEY=VALUE overrides may also follow options such as --load (argparse stops at them).
     if extra:
