@@ -211,22 +211,21 @@ def find(
 ) -> list[tuple]:
     """Every concrete path (from ``start``) that ``steps`` name in ``root``; a step that names
     nothing raises ``error`` worded for ``what`` (``"override 'a.b=1'"``)."""
-    found = [start]
+    found = [(start, at(root, start))]  # (path, the node there): each step walks one level
     for step in steps:
-        next_paths = []
-        for path in found:
-            node = at(root, path)
+        next_found = []
+        for path, node in found:
             if step.select is not None:
-                next_paths.extend(
-                    (*path, i) for i in _select_or_fail(node, path, step, what, error)
+                next_found.extend(
+                    ((*path, i), node[i]) for i in _select_or_fail(node, path, step, what, error)
                 )
                 continue
             key = child(node, step.key)
             if key is MISSING:
                 raise missing(what, node, path, step.key, error)
-            next_paths.append((*path, key))
-        found = next_paths
-    return found
+            next_found.append(((*path, key), get(node, key)))
+        found = next_found
+    return [path for path, _ in found]
 
 
 def _select_or_fail(

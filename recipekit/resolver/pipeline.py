@@ -148,6 +148,8 @@ def _apply_overrides(
     def build_value(value: Any, path: tuple) -> Any:
         """The value's own passes: load, interpolate (against the document it lands in),
         check, build."""
+        if type(value) in _INERT:  # no include, reference or node: every pass keeps it
+            return value
         sub = loader.from_data(value, base_dir=options.base_dir)
         sub.data = interpolate(sub, root=root[0], at=path)
         raise_collected(check(sub, registry, options.allow_imports), "override")
@@ -162,6 +164,9 @@ def _apply_overrides(
     for override in parsed:
         root[0] = ov.apply(root[0], override, build=build_value, record=record)
     return root[0]
+
+
+_INERT = frozenset({bool, int, float, type(None)})
 
 
 def _snapshot(value: Any) -> Any:
