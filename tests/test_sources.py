@@ -133,3 +133,29 @@ def test_a_name_loads_as_the_data_document_of_its_factory_node(arg: str) -> None
     for text in ("f", f"f(a={arg!r})", f"f(a={'${' + arg + '}'!r})"):
         got, want = load(text, reg), Loader().from_data({"_factory_": text})
         assert (got.data, got.interpolated, got.file) == (want.data, want.interpolated, want.file)
+
+
+@pytest.mark.parametrize(("cleared", "reads"), [(True, 1), (False, 0)])
+def test_a_file_is_read_once_and_not_at_all_when_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cleared: bool, reads: int
+) -> None:
+    import builtins
+
+    file = tmp_path / "r.yaml"
+    file.write_text("a: {_factory_: fp8}\n", encoding="utf-8")
+    reg = recipekit.Registry()
+    reg.register(lambda: {"num_bits": 8}, name="fp8")
+    reg.add_reader(recipekit.Reader("never", lambda text: False, lambda *a, **k: None))
+    assert recipekit.resolve(str(file), registry=reg) == {"a": {"num_bits": 8}}
+    if cleared:
+        recipekit.clear_caches()
+    opened, real_open = [], builtins.open
+
+    def counting_open(name, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(name) == str(file):
+            opened.append(name)
+        return real_open(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", counting_open)
+    assert recipekit.resolve(str(file), registry=reg) == {"a": {"num_bits": 8}}
+    assert len(opened) == reads

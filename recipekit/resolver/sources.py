@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 from . import caches, keys
 from .callsyntax import parse_call
-from .document import Document, Loader, read_text
+from .document import Document, Loader, read_text, stamp
 from .errors import SourceError, UnknownFactoryError
 from .registry import Registry
 
@@ -104,23 +104,33 @@ def _file(path: str, loader: Loader, registry: Registry) -> Document:
         raise SourceError(
             f"no such file: {path}", expected="a YAML file, a registered name, or YAML text"
         )
+    key, text = stamp(path), None  # the file is read at most once (not at all when cached)
     if registry.readers:
-        text, stamp = read_text(path)
-        reader = _reader(text, registry, stamp)
+        reader = _reader(None, registry, key)  # remembered per stamp: no read needed
+        if reader is _UNKNOWN:
+            text = read_text(path, key)[0]
+            reader = _reader(text, registry, key)
         if reader is not None:
+            if text is None:
+                text = read_text(path, key)[0]
             data = reader.read(text, file=path, base_dir=None, registry=registry)
             return Document(data, path, [], [os.path.abspath(path)])
-    return loader.from_file(path)
+    return loader.from_file(path, known=(text, key))
 
 
-def _reader(text: str, registry: Registry, stamp: tuple | None = None) -> Any:
-    """The registry's reader that claims ``text`` (remembered per file stamp), or None."""
+_UNKNOWN: Any = object()
+
+
+def _reader(text: str | None, registry: Registry, stamp: tuple | None = None) -> Any:
+    """The registry's reader that claims ``text`` (remembered per file stamp), or None;
+    ``_UNKNOWN`` when ``text`` is None and nothing is remembered."""
     readers = registry.readers
     key = (stamp, tuple(r.name for r in readers)) if stamp is not None else None
     if key is not None and key in _READERS:
         name = _READERS.get(key)
         return next((r for r in readers if r.name == name), None)
-    found = None
+    if text is None:
+        return _UNKNOWN
     found = next((r for r in readers if r.claims(text)), None)
     if key is not None:
         _READERS.put(key, found.name if found else None)
