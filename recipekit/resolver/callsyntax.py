@@ -11,6 +11,8 @@ brackets do not split arguments.
 
 from __future__ import annotations
 
+import re
+from keyword import iskeyword
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import caches
@@ -96,7 +98,12 @@ def _parse(text: str) -> Call:
         raise BadArgumentError(
             f"bad call syntax {text!r}: missing ')'", expected="NAME(arg=value, ...)"
         )
-    import ast  # only calls with arguments need Python's parser (it costs start-up time)
+    return _simple(name, rest[:-1]) or _python_call(name, rest, text)
+
+
+def _python_call(name: str, rest: str, text: str) -> Call:
+    """``name(rest`` read by Python's parser (imported only here: it costs start-up time)."""
+    import ast
 
     try:
         tree = ast.parse(f"f({rest}", mode="eval")
@@ -116,6 +123,47 @@ def _parse(text: str) -> Call:
             )
         kwargs[kw.arg] = _value(kw.value, text)
     return Call(name, args, kwargs, True)
+
+
+#: one argument of the simple form: ``[key=]value`` with value a decimal number, a quoted string
+#: without quote, backslash or comma inside, or a (dotted) name
+_SIMPLE = re.compile(
+    r"[ \t]*(?:([A-Za-z_]\w*)[ \t]*=[ \t]*)?"
+    r"(-?(?:0|[1-9]\d*)(?:\.\d+)?|'[^'\\,\x00-\x1f\x7f]*'|\"[^\"\\,\x00-\x1f\x7f]*\"|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)[ \t]*",
+    re.ASCII,
+)
+_CONSTANTS = {"True": True, "False": False, "None": None}
+
+
+def _simple(name: str, inner: str) -> Call | None:
+    """The common argument lists (``a=1, b='x', c=fp8``) without Python's parser: what the
+    ``ast`` path makes of them, or None for anything else (that path then decides)."""
+    args: list[Any] = []
+    kwargs: dict[str, Any] = {}
+    for piece in inner.split(",") if inner.strip(" \t") else ():
+        found = _SIMPLE.fullmatch(piece)
+        if found is None:
+            return None
+        key, value = found.groups()
+        if key is not None and (key in kwargs or iskeyword(key) or key == "__debug__"):
+            return None  # repeated or reserved: a syntax error, worded by Python's parser
+        if value[0] in "'\"":
+            value = value[1:-1]
+        elif value in _CONSTANTS:
+            value = _CONSTANTS[value]
+        elif value[0] == "-" or value[0].isdigit():
+            value = float(value) if "." in value else int(value)
+        elif any(iskeyword(part) for part in value.split(".")):
+            return None
+        else:
+            value = Ref(value)
+        if key is None:
+            if kwargs:
+                return None  # a positional argument after a keyword one
+            args.append(value)
+        else:
+            kwargs[key] = value
+    return Call(name, tuple(args), kwargs, True)
 
 
 def _dotted(node: ast.AST) -> str | None:
