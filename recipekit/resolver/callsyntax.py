@@ -7,6 +7,10 @@ literal (``ast.literal_eval``: strings, numbers, tuples, lists, dicts, sets, ``N
 another factory, called without arguments, or (if nothing of that name exists) stays the string
 itself — NeMo-Run's ``act=tanh`` keeps working. Unlike NeMo-Run, commas inside quotes and
 brackets do not split arguments.
+
+The common lists (decimal numbers, quoted strings without quotes, backslashes or commas inside,
+names, ``True``/``False``/``None``) are read without the parser (``_simple``), to the very
+``Call`` the parser gives; anything else goes to the parser, which also words every error.
 """
 
 from __future__ import annotations
