@@ -64,3 +64,17 @@ def test_top_level(text: str, chars: str, expected: list) -> None:
     from recipekit.resolver.paths import top_level
 
     assert top_level(text, chars) == expected
+
+
+@given(st.text(alphabet="ab.=[]'\"0-", max_size=10))
+def test_parse_short_cut_agrees_with_the_general_walk(text: str) -> None:
+    """Key-only paths skip the selector-aware walk; every text reads as that walk reads it."""
+    from recipekit.resolver.errors import BadArgumentError
+
+    def read(parse: object) -> object:
+        try:
+            return parse(text, error=BadArgumentError)  # type: ignore[operator]
+        except BadArgumentError as exc:
+            return exc.message
+
+    assert read(paths.parse) == read(lambda t, error: paths._parse(t, error))

@@ -137,6 +137,12 @@ def top_level(text: str, chars: str) -> list[int]:
 
 def parse(text: str, *, error: type[RecipekitError] = BadArgumentError) -> tuple[Step, ...]:
     """``"a.b[0].c[name=x]"`` -> steps; ``error`` is raised (with the text) when malformed."""
+    if "[" not in text and "]" not in text and "" not in (parts := text.split(".")):
+        return tuple(Step(part) for part in parts)  # keys only: what ``_parse`` makes of them
+    return _parse(text, error)
+
+
+def _parse(text: str, error: type[RecipekitError]) -> tuple[Step, ...]:
     cuts = top_level(text, ".")
     parts = [
         text[start + 1 : end] for start, end in zip([-1, *cuts], [*cuts, len(text)], strict=True)
