@@ -152,6 +152,8 @@ def _apply_overrides(
             return value
         sub = loader.from_data(value, base_dir=options.base_dir)
         sub.data = interpolate(sub, root=root[0], at=path)
+        if type(sub.data) in _INERT or type(sub.data) is str:  # no node: check, build keep it
+            return sub.data
         raise_collected(check(sub, registry, options.allow_imports), "override")
         return Builder(sub, registry, options.allow_imports).build(sub.data, path)
 
