@@ -38,13 +38,22 @@ def resolve_full(
     base_dir: str | None = None,
     validate: bool = True,
     entrypoint: str | None = None,
+    keep_base: bool = True,
 ) -> Resolution:
-    """Resolve ``source`` and keep the document, the pre-override data and provenance.
-    ``validate=False`` skips the registry's validators (ModelOpt 0.47.0's recipe schema). With
-    ``entrypoint`` (a registered entry point), or a document whose root ``_target_`` with
-    ``_partial_: true`` names one, the document is typed by that callable's signature and the
-    result is its keyword arguments (see ``resolver/entrypoint.py``)."""
-    options = Options(allow_imports, record, base_dir, validate, entrypoint)
+    """Resolve ``source`` and keep the document, the pre-override data (unless ``keep_base``
+    is false: only the ``factory`` form needs it) and provenance. ``validate=False`` skips the
+    registry's validators (ModelOpt 0.47.0's recipe schema). With ``entrypoint`` (a registered
+    entry point), or a document whose root ``_target_`` with ``_partial_: true`` names one, the
+    document is typed by that callable's signature and the result is its keyword arguments (see
+    ``resolver/entrypoint.py``)."""
+    options = Options(
+        allow_imports,
+        record,
+        base_dir,
+        validate=validate,
+        entrypoint=entrypoint,
+        keep_base=keep_base,
+    )
     return pipeline.run(source, overrides, registry=_registry(registry), options=options)
 
 
@@ -72,6 +81,7 @@ def resolve(
         base_dir=base_dir,
         validate=validate,
         entrypoint=entrypoint,
+        keep_base=False,
     ).data
 
 

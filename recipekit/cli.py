@@ -78,7 +78,13 @@ def version_text() -> str:
     )
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with ``only``, just that command's sub-parser (building the
+    others' arguments, and importing what they need, is a tenth of ``resolve``'s start-up)."""
+
+    def wanted(command: str) -> bool:
+        return only in (None, command)
+
     parser = argparse.ArgumentParser(
         prog="recipekit",
         description="Resolve, inspect and compare model-quantization recipes built from registered factories.",
@@ -145,128 +151,145 @@ def _parser() -> argparse.ArgumentParser:
             help="do not validate recipes against ModelOpt 0.47.0's schema",
         )
 
-    p = sub.add_parser(
-        "resolve", help="resolve a recipe (registered name or YAML file) and print it"
-    )
-    p.add_argument("target", help=TARGET_HELP)
-    p.add_argument(
-        "overrides",
-        nargs="*",
-        metavar="KEY=VALUE",
-        help="dot-list overrides of the resolved document",
-    )
-    forms(p)
-    select(p)
-    output(p)
-    no_validate(p)
-    p.add_argument(
-        "--entrypoint", metavar="NAME", help="the document is the arguments of entry point NAME"
-    )
-    common(p)
+    if wanted("resolve"):
+        p = sub.add_parser(
+            "resolve", help="resolve a recipe (registered name or YAML file) and print it"
+        )
+        p.add_argument("target", help=TARGET_HELP)
+        p.add_argument(
+            "overrides",
+            nargs="*",
+            metavar="KEY=VALUE",
+            help="dot-list overrides of the resolved document",
+        )
+        forms(p)
+        select(p)
+        output(p)
+        no_validate(p)
+        p.add_argument(
+            "--entrypoint", metavar="NAME", help="the document is the arguments of entry point NAME"
+        )
+        common(p)
 
-    p = sub.add_parser(
-        "list", help="list registered factories and their aliases (filter by pattern)"
-    )
-    p.add_argument(
-        "pattern",
-        nargs="?",
-        metavar="PATTERN",
-        help="a namespace (numerics, units, presets, recipes), NS:PATTERN, a glob ('*fp8*') or a "
-        "substring of a name or alias (nvfp4)",
-    )
-    p.add_argument("--json", action="store_true", help="machine-readable output (every field)")
-    common(p)
+    if wanted("list"):
+        p = sub.add_parser(
+            "list", help="list registered factories and their aliases (filter by pattern)"
+        )
+        p.add_argument(
+            "pattern",
+            nargs="?",
+            metavar="PATTERN",
+            help="a namespace (numerics, units, presets, recipes), NS:PATTERN, a glob ('*fp8*') or a "
+            "substring of a name or alias (nvfp4)",
+        )
+        p.add_argument("--json", action="store_true", help="machine-readable output (every field)")
+        common(p)
 
-    p = sub.add_parser(
-        "show",
-        help="signature, docstring, source and a usage snippet of a factory "
-        "(--yaml: its _factory_ YAML to copy from)",
-    )
-    p.add_argument("name")
-    p.add_argument(
-        "--yaml",
-        action="store_true",
-        help="print the factory's _factory_ YAML file as shipped (built-in recipes), else its "
-        "resolved data as YAML: a starting point to copy",
-    )
-    common(p)
+    if wanted("show"):
+        p = sub.add_parser(
+            "show",
+            help="signature, docstring, source and a usage snippet of a factory "
+            "(--yaml: its _factory_ YAML to copy from)",
+        )
+        p.add_argument("name")
+        p.add_argument(
+            "--yaml",
+            action="store_true",
+            help="print the factory's _factory_ YAML file as shipped (built-in recipes), else its "
+            "resolved data as YAML: a starting point to copy",
+        )
+        common(p)
 
-    p = sub.add_parser(
-        "diff",
-        help="unified diff of two resolved targets (overrides apply to B); exit 0 same, 1 different",
-    )
-    p.add_argument("a", help=TARGET_HELP)
-    p.add_argument("b", help=TARGET_HELP)
-    p.add_argument("overrides", nargs="*", metavar="KEY=VALUE")
-    p.add_argument(
-        "--paths",
-        action="store_true",
-        help="one line per changed (~), added (+) or removed (-) key path instead of a text diff",
-    )
-    select(p)
-    no_validate(p)
-    common(p)
+    if wanted("diff"):
+        p = sub.add_parser(
+            "diff",
+            help="unified diff of two resolved targets (overrides apply to B); exit 0 same, 1 different",
+        )
+        p.add_argument("a", help=TARGET_HELP)
+        p.add_argument("b", help=TARGET_HELP)
+        p.add_argument("overrides", nargs="*", metavar="KEY=VALUE")
+        p.add_argument(
+            "--paths",
+            action="store_true",
+            help="one line per changed (~), added (+) or removed (-) key path instead of a text diff",
+        )
+        select(p)
+        no_validate(p)
+        common(p)
 
-    p = sub.add_parser(
-        "explain", help="which factory, file:line, sibling key or override produced a value"
-    )
-    p.add_argument("target", help=TARGET_HELP)
-    p.add_argument(
-        "path", help="dot path into the resolved document, e.g. quantize.quant_cfg.1.cfg.num_bits"
-    )
-    p.add_argument("overrides", nargs="*", metavar="KEY=VALUE")
-    no_validate(p)
-    common(p)
+    if wanted("explain"):
+        p = sub.add_parser(
+            "explain", help="which factory, file:line, sibling key or override produced a value"
+        )
+        p.add_argument("target", help=TARGET_HELP)
+        p.add_argument(
+            "path",
+            help="dot path into the resolved document, e.g. quantize.quant_cfg.1.cfg.num_bits",
+        )
+        p.add_argument("overrides", nargs="*", metavar="KEY=VALUE")
+        no_validate(p)
+        common(p)
 
-    p = sub.add_parser(
-        "check", help="validate documents without calling any factory (pre-commit friendly)"
-    )
-    p.add_argument("files", nargs="+", metavar="TARGET", help=TARGET_HELP)
-    no_validate(p)
-    common(p)
+    if wanted("check"):
+        p = sub.add_parser(
+            "check", help="validate documents without calling any factory (pre-commit friendly)"
+        )
+        p.add_argument("files", nargs="+", metavar="TARGET", help=TARGET_HELP)
+        no_validate(p)
+        common(p)
 
-    # `launcher`: the ModelOpt launcher (recipekit/interop/launcher.py owns args and run)
-    from recipekit.interop import launcher as _launcher_cli
+    if wanted("launcher"):  # the ModelOpt launcher (recipekit/interop/launcher.py: args, run)
+        from recipekit.interop import launcher as _launcher_cli
 
-    p = sub.add_parser("launcher", help="resolve a ModelOpt launcher YAML into launch() arguments")
-    _launcher_cli.add_arguments(p)
-    common(p)
-    p = sub.add_parser("convert", help="rewrite a ModelOpt $import YAML file in _factory_ form")
-    p.add_argument("file")
-    output(p)
-    common(p)
+        p = sub.add_parser(
+            "launcher", help="resolve a ModelOpt launcher YAML into launch() arguments"
+        )
+        _launcher_cli.add_arguments(p)
+        common(p)
 
-    p = sub.add_parser(
-        "schema",
-        help="the JSON Schema of recipe files (ModelOpt's, with _factory_ nodes allowed), for "
-        "editors: # yaml-language-server: $schema=FILE",
-    )
-    p.add_argument(
-        "--recipe-type", default="ptq", metavar="TYPE", help="metadata.recipe_type (default: ptq)"
-    )
-    output(p)
-    common(p)
+    if wanted("convert"):
+        p = sub.add_parser("convert", help="rewrite a ModelOpt $import YAML file in _factory_ form")
+        p.add_argument("file")
+        output(p)
+        common(p)
 
-    p = sub.add_parser(
-        "completion",
-        help="print a shell completion script (needs the 'completion' extra: shtab)",
-        description="Print a completion script for SHELL. bash: "
-        'eval "$(recipekit completion bash)" in ~/.bashrc; zsh: recipekit completion zsh > '
-        '"${fpath[1]}/_recipekit"; fish: recipekit completion fish > '
-        "~/.config/fish/completions/recipekit.fish",
-    )
-    p.add_argument("shell", choices=("bash", "zsh", "fish"))
-    common(p)
+    if wanted("schema"):
+        p = sub.add_parser(
+            "schema",
+            help="the JSON Schema of recipe files (ModelOpt's, with _factory_ nodes allowed), for "
+            "editors: # yaml-language-server: $schema=FILE",
+        )
+        p.add_argument(
+            "--recipe-type",
+            default="ptq",
+            metavar="TYPE",
+            help="metadata.recipe_type (default: ptq)",
+        )
+        output(p)
+        common(p)
 
-    # `match`: its arguments and command live in recipekit/match.py
-    from recipekit import match
+    if wanted("completion"):
+        p = sub.add_parser(
+            "completion",
+            help="print a shell completion script (needs the 'completion' extra: shtab)",
+            description="Print a completion script for SHELL. bash: "
+            'eval "$(recipekit completion bash)" in ~/.bashrc; zsh: recipekit completion zsh > '
+            '"${fpath[1]}/_recipekit"; fish: recipekit completion fish > '
+            "~/.config/fish/completions/recipekit.fish",
+        )
+        p.add_argument("shell", choices=("bash", "zsh", "fish"))
+        common(p)
 
-    p = sub.add_parser(
-        "match", help="which quantizer of a model gets which setting, and which rule"
-    )
-    match.add_arguments(p)
-    p.epilog = f"{p.epilog}\n\n{EPILOG}" if p.epilog else EPILOG
-    common(p)
+    if wanted("match"):  # its arguments and command live in recipekit/match.py
+        from recipekit import match
+
+        p = sub.add_parser(
+            "match", help="which quantizer of a model gets which setting, and which rule"
+        )
+        match.add_arguments(p)
+        p.epilog = f"{p.epilog}\n\n{EPILOG}" if p.epilog else EPILOG
+        common(p)
+
     return parser
 
 
@@ -430,6 +453,7 @@ def _resolve(args: argparse.Namespace) -> int:
         record=args.form == "annotated",
         validate=args.validate,
         entrypoint=args.entrypoint,
+        keep_base=args.form == "factory",  # only the factory form folds overrides into base
     )
     if chosen is None:
         text = dump(res, form=args.form, format=args.format)
@@ -676,7 +700,8 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = _parser(words[0] if words and words[0] in COMMANDS else None)
     args, extra = parser.parse_known_args(argv)
     # KEY=VALUE overrides may also follow options such as --load (argparse stops at them).
     if extra:

@@ -104,6 +104,39 @@ def test_results_are_fresh(reg: recipekit.Registry) -> None:
     assert again == {"k": [1, 2]}
 
 
+@pytest.mark.parametrize(
+    ("fresh", "text", "copied"),
+    [
+        (False, "grab", True),  # no promise: always a copy
+        (False, "grab(x=1)", True),
+        (True, "grab", False),  # promised fresh, literal arguments: the object itself
+        (True, "grab(x=1, y='a')", False),
+        (True, "grab(x=[1])", True),  # a container argument could be held twice: copy
+        (True, "grab(x=other)", True),  # so could another factory's result
+        (True, "grab(x=unknown_word)", True),  # any reference copies (even one left a string)
+    ],
+)
+def test_results_are_copied_unless_fresh_with_literal_arguments(
+    fresh: bool, text: str, copied: bool
+) -> None:
+    reg, made = recipekit.Registry(), []
+
+    @reg.factory(fresh=fresh)
+    def grab(x: object = None, y: str = "") -> dict:
+        made.append({"x": x, "y": [y]})
+        return made[-1]
+
+    @reg.factory(fresh=True)
+    def other() -> list:
+        return [2]
+
+    for source in (text, {"k": {"_factory_": text}}):
+        got = recipekit.resolve(source, registry=reg)
+        got = got["k"] if isinstance(source, dict) else got
+        assert got == made[-1]
+        assert (got is not made[-1] and got["y"] is not made[-1]["y"]) is copied
+
+
 def test_input_data_is_not_mutated(reg: recipekit.Registry) -> None:
     source = {"q": {"_factory_": "nvfp4", "block_sizes": {-1: 32}}, "l": [{"_factory_": "pair"}]}
     snapshot = repr(source)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from recipekit.resolver.callsyntax import Call, Ref, parse_call
 from recipekit.resolver.errors import BadArgumentError
@@ -44,3 +46,46 @@ def test_str_round_trips() -> None:
     for text, _ in CASES:
         call = parse_call(text)
         assert parse_call(str(call)) == call
+
+
+_good = st.sampled_from(
+    ["1", "-2", "0", "1.5", "-0.0", "True", "None", "x", "a.b", "'a b'", '"b"', "''", "'é'"]
+)
+_bad = st.sampled_from(["01", "1e3", "1_0", "if", "lambda", "True.x", "a.", "'a,b'", "*a", ""])
+_piece = st.one_of(
+    _good, _good, _good, _bad, st.text(alphabet="ab1_.'\" =-\t\\é\x00\x0b", max_size=6)
+)
+_key = st.one_of(
+    st.sampled_from(["", "{}=", "{} = ", "{}\t=\t"]),
+    st.sampled_from(["if=", "__debug__=", "é=", "{}==", "1=", "k=", "k="]),
+)
+_arg = st.tuples(_key, _piece)
+
+
+@given(st.lists(_arg, max_size=4), st.sampled_from(["", " ", ","]))
+def test_the_simple_path_reads_what_python_s_parser_reads(args: list, tail: str) -> None:
+    """The parser-free path answers exactly what the ``ast`` path answers, or leaves it."""
+    from recipekit.resolver.callsyntax import _python_call, _simple
+
+    ordered = sorted(args, key=lambda a: bool(a[0]))  # mostly positional before keyword
+    pieces = [k.format(f"k{i}") + v for i, (k, v) in enumerate(ordered if len(args) % 2 else args)]
+    inner = ", ".join(pieces) + tail
+    fast = _simple("f", inner)
+    try:
+        slow = _python_call("f", inner + ")", f"f({inner})")
+    except BadArgumentError:
+        assert fast is None
+        return
+    if fast is not None:
+        assert fast == slow and [type(a) for a in fast.args] == [type(a) for a in slow.args]
+        assert [type(v) for v in fast.kwargs.values()] == [type(v) for v in slow.kwargs.values()]
+
+
+@pytest.mark.parametrize(
+    "text", ["nvfp4(block_size=32, kind='static')", "pair('*mlp*', fmt=fp8)", "f(1, -2.5, None)"]
+)
+def test_common_calls_take_the_simple_path(text: str) -> None:
+    from recipekit.resolver.callsyntax import _simple
+
+    name, _, rest = text.partition("(")
+    assert _simple(name, rest[:-1]) == parse_call(text)

@@ -328,3 +328,25 @@ def test_every_override_example_of_the_help_works(override: str) -> None:
 
     before = resolve("general/ptq/nvfp4_default-kv_fp8")
     assert resolve("general/ptq/nvfp4_default-kv_fp8", [override]) != before
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["resolve", "nvfp4", "a.b=1", "--form", "factory", "--load", "x.py"],
+        ["list", "units", "--json"],
+        ["show", "nvfp4"],
+        ["diff", "a.yaml", "b.yaml", "x=1"],
+        ["explain", "nvfp4", "num_bits"],
+        ["check", "a.yaml", "b.yaml"],
+        ["convert", "f.yaml", "-o", "out.yaml"],
+        ["match", "nvfp4", "--names", "n.txt"],
+    ],
+)
+def test_the_one_command_parser_reads_its_words_as_the_full_parser(words: list) -> None:
+    """``main`` builds only the named command's sub-parser (start-up): the same reading."""
+    from recipekit.cli import COMMANDS, _parser
+
+    assert words[0] in COMMANDS
+    full, one = _parser().parse_known_args(words), _parser(words[0]).parse_known_args(words)
+    assert (vars(one[0]), one[1]) == (vars(full[0]), full[1])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from recipekit.resolver import paths
 from tests.conftest import Model
@@ -43,3 +45,36 @@ def test_select() -> None:
     assert paths.select(rules, "q", "*") == [0, 2]
     assert paths.select(rules, "e", "False") == [0]
     assert paths.values_of(rules, "q") == ["*", "*lm_head*"]
+
+
+@given(st.text(alphabet="ab.=[]'\"", max_size=12))
+def test_top_level_agrees_with_the_selector_aware_walk(text: str) -> None:
+    """The short cut for text without brackets answers what the full walk answers."""
+    from recipekit.resolver.paths import _top_level, top_level
+
+    for chars in (".", "=", ".="):
+        assert top_level(text, chars) == [i for i in _top_level(text) if text[i] in chars]
+
+
+@pytest.mark.parametrize(
+    ("text", "chars", "expected"),
+    [("a.b=1", ".", [1]), ("a.b=1.5", "=", [3]), ("a[x=1.2].b=c", "=", [10]), ("a]b.c", ".", [])],
+)
+def test_top_level(text: str, chars: str, expected: list) -> None:
+    from recipekit.resolver.paths import top_level
+
+    assert top_level(text, chars) == expected
+
+
+@given(st.text(alphabet="ab.=[]'\"0-", max_size=10))
+def test_parse_short_cut_agrees_with_the_general_walk(text: str) -> None:
+    """Key-only paths skip the selector-aware walk; every text reads as that walk reads it."""
+    from recipekit.resolver.errors import BadArgumentError
+
+    def read(parse: object) -> object:
+        try:
+            return parse(text, error=BadArgumentError)  # type: ignore[operator]
+        except BadArgumentError as exc:
+            return exc.message
+
+    assert read(paths.parse) == read(lambda t, error: paths._parse(t, error))

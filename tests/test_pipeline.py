@@ -4,10 +4,13 @@ problems of the document and of the overrides in one report."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import recipekit
 from recipekit.resolver import pipeline
 from recipekit.resolver.errors import BadArgumentError, ProblemReport
+from tests.conftest import Encoder, Model
 
 DOC = "a: 4\nb: {c: 1, d: '${a}'}\nq: {_factory_: nvfp4}\n"
 
@@ -92,3 +95,54 @@ def test_check_calls_nothing_and_returns_every_problem(reg: recipekit.Registry) 
         "a: {_factory_: 'spy(x=\"s\")'}\nb: {_factory_: nvfp5}\n", ["a.y=1"], registry=reg
     )
     assert len(problems) == 2 and calls == []
+
+
+@pytest.mark.parametrize(
+    ("source", "overrides", "base"),
+    [
+        # plain data: copied directly
+        ({"a": {"b": [1, (2, [3])]}}, ["a.b.0=9", "a.b.1=x", "~a"], {"a": {"b": [1, (2, [3])]}}),
+        # a record inside: copied by deepcopy (an override sets its field in place)
+        ({"m": {"_factory_": "small_model"}}, ["m.hidden=8"], {"m": Model(hidden=4)}),
+        ({"_factory_": "with_encoder"}, ["encoder.depth=5"], Model(encoder=Encoder())),
+    ],
+)
+def test_base_survives_the_overrides(
+    reg: recipekit.Registry, source: object, overrides: list, base: object
+) -> None:
+    res = recipekit.resolve_full(source, overrides, registry=reg)
+    assert res.base == base != res.data
+    kept = recipekit.resolve_full(source, overrides, registry=reg, keep_base=False)
+    assert kept.data == res.data and kept.base is None  # resolve() keeps only the data
+
+
+def test_without_overrides_base_is_the_data(reg: recipekit.Registry) -> None:
+    res = recipekit.resolve_full({"_factory_": "fp8"}, registry=reg, keep_base=False)
+    assert res.base is res.data
+
+
+_plain = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.lists(inner, max_size=3).map(tuple)
+        | st.dictionaries(st.text(max_size=2), inner, max_size=3)
+    ),
+    max_leaves=20,
+)
+
+
+def _containers(value: object) -> list[int]:
+    if isinstance(value, (dict, list)):
+        items = value.values() if isinstance(value, dict) else value
+        return [id(value), *[i for v in items for i in _containers(v)]]
+    if isinstance(value, tuple):
+        return [i for v in value for i in _containers(v)]
+    return []
+
+
+@given(_plain)
+def test_the_snapshot_of_plain_data_is_equal_and_shares_no_container(data: object) -> None:
+    snap = pipeline._snapshot(data)
+    assert snap == data
+    assert not set(_containers(snap)) & set(_containers(data))

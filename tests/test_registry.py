@@ -212,3 +212,25 @@ def test_set_up_runs_once_before_anything_else() -> None:
     assert [e.name for e in reg.entries()] == ["b", "u"] and calls == [1]
     reg.get("b")
     assert calls == [1]
+
+
+def test_the_fresh_promise_is_recorded_and_replays_from_the_tag() -> None:
+    import types
+
+    reg = Registry()
+
+    @reg.factory(fresh=True)
+    def made() -> dict:
+        return {}
+
+    @reg.factory
+    def kept() -> dict:
+        return {}
+
+    assert (reg.get("made").fresh, reg.get("kept").fresh) == (True, False)
+    module = types.ModuleType("plugin_mod")
+    made.__module__ = kept.__module__ = module.__name__
+    module.made, module.kept = made, kept  # type: ignore[attr-defined]
+    other = Registry()
+    other.load_plugin(module, "plugin:demo")
+    assert (other.get("made").fresh, other.get("kept").fresh) == (True, False)

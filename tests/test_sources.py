@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import recipekit
 from recipekit.resolver.document import Document
@@ -118,3 +120,42 @@ def test_a_reader_claims_text_and_files(tmp_path: Path) -> None:
     assert recipekit.resolve("#demo\nb: 2\n", registry=reg) == {"read_by": "demo", "lines": 2}
     assert recipekit.resolve("a: 1\n", registry=reg) == {"a": 1}  # not claimed: plain YAML
     assert seen == [str(path), None]
+
+
+@given(st.text(max_size=20))
+def test_a_name_loads_as_the_data_document_of_its_factory_node(arg: str) -> None:
+    """The name kind's short cut makes the very document ``Loader.from_data`` would."""
+    from recipekit.resolver.document import Loader
+    from recipekit.resolver.sources import load
+
+    reg = recipekit.Registry()
+    reg.register(lambda a="": a, name="f")
+    for text in ("f", f"f(a={arg!r})", f"f(a={'${' + arg + '}'!r})"):
+        got, want = load(text, reg), Loader().from_data({"_factory_": text})
+        assert (got.data, got.interpolated, got.file) == (want.data, want.interpolated, want.file)
+
+
+@pytest.mark.parametrize(("cleared", "reads"), [(True, 1), (False, 0)])
+def test_a_file_is_read_once_and_not_at_all_when_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cleared: bool, reads: int
+) -> None:
+    import builtins
+
+    file = tmp_path / "r.yaml"
+    file.write_text("a: {_factory_: fp8}\n", encoding="utf-8")
+    reg = recipekit.Registry()
+    reg.register(lambda: {"num_bits": 8}, name="fp8")
+    reg.add_reader(recipekit.Reader("never", lambda text: False, lambda *a, **k: None))
+    assert recipekit.resolve(str(file), registry=reg) == {"a": {"num_bits": 8}}
+    if cleared:
+        recipekit.clear_caches()
+    opened, real_open = [], builtins.open
+
+    def counting_open(name, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(name) == str(file):
+            opened.append(name)
+        return real_open(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", counting_open)
+    assert recipekit.resolve(str(file), registry=reg) == {"a": {"num_bits": 8}}
+    assert len(opened) == reads

@@ -84,3 +84,63 @@ def test_multiple_documents() -> None:
 def test_any_text_parses_or_raises_recipekit_error(text: str) -> None:
     with contextlib.suppress(YamlError):
         yamlio.load(text)
+
+
+def _safe_load_or_error(text: str) -> object:
+    try:
+        return yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError):  # PyYAML: ValueError for a date like 2001-13-45
+        return YamlError
+
+
+def _load_or_error(text: str) -> object:
+    try:
+        return yamlio.load(text)
+    except (YamlError, ValueError):
+        return YamlError
+
+
+@given(st.from_regex(yamlio._WORD, fullmatch=True))
+def test_one_plain_word_reads_as_yaml_safe_load_reads_it(text: str) -> None:
+    """The parser-free short cut for one plain word (an override value, mostly)."""
+    want, got = _safe_load_or_error(text), _load_or_error(text)
+    assert (repr(got), type(got)) == (repr(want), type(want))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "true",
+        "No",
+        "16",
+        "-1",
+        "+1",
+        "0x1f",
+        "0o17",
+        "1_000",
+        "1.5e3",
+        "-.5",
+        ".inf",
+        ".NaN",
+        "2001-12-14",
+        "2001-13-45",
+        "e4m3",
+        "-a",
+        "a-",
+        "null",
+        "Null",
+        "_",
+        "1e3",
+        "3.",
+        "a/b",
+    ],
+)
+def test_plain_words(text: str) -> None:
+    assert yamlio._WORD.fullmatch(text)
+    want, got = _safe_load_or_error(text), _load_or_error(text)
+    assert (repr(got), type(got)) == (repr(want), type(want))
+
+
+@pytest.mark.parametrize("text", ["...", "---", "-", "~", "a:", "a b", "*x", "'a'", "@x", "a#"])
+def test_not_plain_words_go_to_the_parser(text: str) -> None:
+    assert not yamlio._WORD.fullmatch(text)

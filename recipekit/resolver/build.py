@@ -5,8 +5,11 @@ One recursive method per node kind, threading two paths: ``path`` (where the val
 once a list factory has been spliced).
 
 * factory node: call ``name(args)``; copy the result's containers (so no use ever shares state
-  with another use or the next call); apply sibling keys: a plain mapping merges into a mapping
-  (or dataclass) field recursively, anything else — including another node — replaces it;
+  with another use or the next call) — unless the entry is ``fresh`` (registered with the
+  promise that every call builds its containers anew, as every built-in does) and every argument
+  is an immutable literal, so nothing the result holds can be shared; apply sibling keys: a plain
+  mapping merges into a mapping (or dataclass) field recursively, anything else — including
+  another node — replaces it;
 * target node: call ``_target_(**built keys)``, or ``functools.partial`` with ``_partial_: true``;
 * list: factory nodes whose result is a list are spliced in place; everything else is one item;
 * mapping / scalar: copied as data.
@@ -148,7 +151,9 @@ class Builder:
                 func, entry = nodes.lookup(call.name, self.registry, self.allow)
             except RecipekitError as exc:
                 raise exc.located(path=where, mark=mark) from None
-        result = fresh(self.invoke(func, call, where, mark, scalar))
+        result = self.invoke(func, call, where, mark, scalar)
+        if not (scalar and entry is not None and entry.fresh):
+            result = fresh(result)  # copy unless the factory built it all just now (see below)
         if self.origins is not None:
             self.origins[at] = Origin("factory", str(call), mark, entry.source if entry else None)
         sibs = nodes.siblings(node)

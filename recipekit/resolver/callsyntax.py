@@ -7,15 +7,23 @@ literal (``ast.literal_eval``: strings, numbers, tuples, lists, dicts, sets, ``N
 another factory, called without arguments, or (if nothing of that name exists) stays the string
 itself — NeMo-Run's ``act=tanh`` keeps working. Unlike NeMo-Run, commas inside quotes and
 brackets do not split arguments.
+
+The common lists (decimal numbers, quoted strings without quotes, backslashes or commas inside,
+names, ``True``/``False``/``None``) are read without the parser (``_simple``), to the very
+``Call`` the parser gives; anything else goes to the parser, which also words every error.
 """
 
 from __future__ import annotations
 
-import ast
-from typing import Any, NamedTuple
+import re
+from keyword import iskeyword
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import caches
 from .errors import BadArgumentError
+
+if TYPE_CHECKING:
+    import ast
 
 _SCALARS = frozenset({int, float, str, bool, type(None), complex, bytes})
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-:")
@@ -94,6 +102,13 @@ def _parse(text: str) -> Call:
         raise BadArgumentError(
             f"bad call syntax {text!r}: missing ')'", expected="NAME(arg=value, ...)"
         )
+    return _simple(name, rest[:-1]) or _python_call(name, rest, text)
+
+
+def _python_call(name: str, rest: str, text: str) -> Call:
+    """``name(rest`` read by Python's parser (imported only here: it costs start-up time)."""
+    import ast
+
     try:
         tree = ast.parse(f"f({rest}", mode="eval")
     except SyntaxError as exc:
@@ -114,7 +129,50 @@ def _parse(text: str) -> Call:
     return Call(name, args, kwargs, True)
 
 
+#: one argument of the simple form: ``[key=]value`` with value a decimal number, a quoted string
+#: without quote, backslash or comma inside, or a (dotted) name
+_SIMPLE = re.compile(
+    r"[ \t]*(?:([A-Za-z_]\w*)[ \t]*=[ \t]*)?"
+    r"(-?(?:0|[1-9]\d*)(?:\.\d+)?|'[^'\\,\x00-\x1f\x7f]*'|\"[^\"\\,\x00-\x1f\x7f]*\"|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)[ \t]*",
+    re.ASCII,
+)
+_CONSTANTS = {"True": True, "False": False, "None": None}
+
+
+def _simple(name: str, inner: str) -> Call | None:
+    """The common argument lists (``a=1, b='x', c=fp8``) without Python's parser: what the
+    ``ast`` path makes of them, or None for anything else (that path then decides)."""
+    args: list[Any] = []
+    kwargs: dict[str, Any] = {}
+    for piece in inner.split(",") if inner.strip(" \t") else ():
+        found = _SIMPLE.fullmatch(piece)
+        if found is None:
+            return None
+        key, value = found.groups()
+        if key is not None and (key in kwargs or iskeyword(key) or key == "__debug__"):
+            return None  # repeated or reserved: a syntax error, worded by Python's parser
+        if value[0] in "'\"":
+            value = value[1:-1]
+        elif value in _CONSTANTS:
+            value = _CONSTANTS[value]
+        elif value[0] == "-" or value[0].isdigit():
+            value = float(value) if "." in value else int(value)
+        elif any(iskeyword(part) for part in value.split(".")):
+            return None
+        else:
+            value = Ref(value)
+        if key is None:
+            if kwargs:
+                return None  # a positional argument after a keyword one
+            args.append(value)
+        else:
+            kwargs[key] = value
+    return Call(name, tuple(args), kwargs, True)
+
+
 def _dotted(node: ast.AST) -> str | None:
+    import ast
+
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):
@@ -124,6 +182,8 @@ def _dotted(node: ast.AST) -> str | None:
 
 
 def _value(node: ast.AST, text: str) -> Any:
+    import ast
+
     name = _dotted(node)
     if name is not None:
         return Ref(name)

@@ -85,9 +85,11 @@ def stamp(path: str | os.PathLike) -> tuple[str, int, int]:
     return (file, st.st_mtime_ns, st.st_size)
 
 
-def read_text(path: str | os.PathLike) -> tuple[str, tuple[str, int, int]]:
-    """The text of a file and its ``stamp``."""
-    key = stamp(path)
+def read_text(
+    path: str | os.PathLike, key: tuple[str, int, int] | None = None
+) -> tuple[str, tuple[str, int, int]]:
+    """The text of a file and its ``stamp`` (``key``: the stamp, when the caller has it)."""
+    key = key or stamp(path)
     try:
         with open(key[0], encoding="utf-8") as handle:
             return handle.read(), key
@@ -95,13 +97,18 @@ def read_text(path: str | os.PathLike) -> tuple[str, tuple[str, int, int]]:
         raise SourceError(f"cannot read {path}: {exc}") from None
 
 
-def read_yaml(path: str | os.PathLike, *, cache: bool = True) -> tuple[Any, SourceMap]:
-    """Parse one YAML/JSON file (single document) with marks; cached by path, mtime and size."""
-    key = stamp(path)
+def read_yaml(
+    path: str | os.PathLike, *, cache: bool = True, known: tuple[str | None, tuple] | None = None
+) -> tuple[Any, SourceMap]:
+    """Parse one YAML/JSON file (single document) with marks; cached by path, mtime and size.
+    ``known``: ``(text or None, stamp)`` the caller already read, so the file is read once."""
+    key = known[1] if known is not None else stamp(path)
     hit = _FILES.get(key) if cache else None
     if hit is not None:
         return hit
-    text, key = read_text(path)
+    text, key = (
+        (known[0], key) if known is not None and known[0] is not None else read_text(path, key)
+    )
     marks = SourceMap()
     data = yamlio.load(text, os.fspath(path), marks)
     if cache:
@@ -133,8 +140,10 @@ class Loader:
         self.decoders = tuple(decoders)
         self.cache = cache
 
-    def from_file(self, path: str | os.PathLike) -> Document:
-        data, marks = read_yaml(path, cache=self.cache)
+    def from_file(
+        self, path: str | os.PathLike, *, known: tuple[str | None, tuple] | None = None
+    ) -> Document:
+        data, marks = read_yaml(path, cache=self.cache, known=known)
         doc = Document(None, os.fspath(path), [marks], [os.path.abspath(path)])
         file = os.path.abspath(path)
         doc.data = self.root(data, doc, os.path.dirname(file), (file,))

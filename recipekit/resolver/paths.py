@@ -66,6 +66,8 @@ def child(node: Any, key: Any) -> Any:
 
 
 def get(node: Any, key: Any) -> Any:
+    if type(node) is dict or type(node) is list:  # the common case, without the record test
+        return node[key]
     return getattr(node, key) if is_record(node) else node[key]
 
 
@@ -128,11 +130,19 @@ def _top_level(text: str) -> Iterator[int]:
 
 def top_level(text: str, chars: str) -> list[int]:
     """Indexes of ``chars`` in ``text`` outside selectors (``a[x=1.2].b`` splits once)."""
+    if "[" not in text and "]" not in text:  # no selector: every character is outside one
+        return [i for i, ch in enumerate(text) if ch in chars]
     return [i for i in _top_level(text) if text[i] in chars]
 
 
 def parse(text: str, *, error: type[RecipekitError] = BadArgumentError) -> tuple[Step, ...]:
     """``"a.b[0].c[name=x]"`` -> steps; ``error`` is raised (with the text) when malformed."""
+    if "[" not in text and "]" not in text and "" not in (parts := text.split(".")):
+        return tuple(Step(part) for part in parts)  # keys only: what ``_parse`` makes of them
+    return _parse(text, error)
+
+
+def _parse(text: str, error: type[RecipekitError]) -> tuple[Step, ...]:
     cuts = top_level(text, ".")
     parts = [
         text[start + 1 : end] for start, end in zip([-1, *cuts], [*cuts, len(text)], strict=True)
@@ -207,22 +217,21 @@ def find(
 ) -> list[tuple]:
     """Every concrete path (from ``start``) that ``steps`` name in ``root``; a step that names
     nothing raises ``error`` worded for ``what`` (``"override 'a.b=1'"``)."""
-    found = [start]
+    found = [(start, at(root, start))]  # (path, the node there): each step walks one level
     for step in steps:
-        next_paths = []
-        for path in found:
-            node = at(root, path)
+        next_found = []
+        for path, node in found:
             if step.select is not None:
-                next_paths.extend(
-                    (*path, i) for i in _select_or_fail(node, path, step, what, error)
+                next_found.extend(
+                    ((*path, i), node[i]) for i in _select_or_fail(node, path, step, what, error)
                 )
                 continue
             key = child(node, step.key)
             if key is MISSING:
                 raise missing(what, node, path, step.key, error)
-            next_paths.append((*path, key))
-        found = next_paths
-    return found
+            next_found.append(((*path, key), get(node, key)))
+        found = next_found
+    return [path for path, _ in found]
 
 
 def _select_or_fail(

@@ -39,14 +39,17 @@ PASSES = ("load", "interpolate", "check", "build", "overrides", "hooks", "valida
 class Options(NamedTuple):
     """How to resolve: which imports a document may make, whether to record provenance, the
     directory relative ``@`` includes of text and data sources start from, whether the
-    registry's validators check the result (or, when stopping at ``check``, the document), and
-    the entry point whose signature types the document (``entrypoint.py``)."""
+    registry's validators check the result (or, when stopping at ``check``, the document), the
+    entry point whose signature types the document (``entrypoint.py``), and whether
+    ``Resolution.base`` must survive the overrides (``resolve`` keeps only the data, so it
+    skips the snapshot; ``base`` is then None once overrides applied)."""
 
     allow_imports: nodes.AllowImports = ()
     record: bool = False
     base_dir: str | None = None
     validate: bool = True
     entrypoint: str | None = None
+    keep_base: bool = True
 
 
 class Resolution:
@@ -112,7 +115,7 @@ def run(
             res.data = res.base = builder.build(doc.data)
             res.origins, res.spans = builder.origins, builder.spans
         if stop >= 4 and parsed:
-            res.base = _snapshot(res.data)
+            res.base = _snapshot(res.data) if options.keep_base else None
             res.data = _apply_overrides(res.data, parsed, builder, registry, options)
         if stop >= 5:
             for hook in registry.hooks:
@@ -216,8 +219,12 @@ def _apply_overrides(
     def build_value(value: Any, path: tuple) -> Any:
         """The value's own passes: load, interpolate (against the document it lands in),
         check, build."""
+        if type(value) in _INERT:  # no include, reference or node: every pass keeps it
+            return value
         sub = loader.from_data(value, base_dir=options.base_dir)
         sub.data = interpolate(sub, root=root[0], at=path)
+        if type(sub.data) in _INERT or type(sub.data) is str:  # no node: check, build keep it
+            return sub.data
         raise_collected(check(sub, registry, options.allow_imports), "override")
         return Builder(sub, registry, options.allow_imports).build(sub.data, path)
 
@@ -265,8 +272,17 @@ def _run_typed(
     return Resolution(data, typed, typed.data, None, texts, registry=registry)
 
 
+_INERT = frozenset({bool, int, float, type(None)})
+
+
 def _snapshot(value: Any) -> Any:
-    """A snapshot that later in-place overrides cannot reach (objects included)."""
+    """A snapshot that later in-place overrides cannot reach (objects included): plain data
+    (what every built-in returns) is copied directly, anything holding other objects by
+    ``copy.deepcopy``."""
+    try:
+        return _plain_copy(value)
+    except _NotPlain:
+        pass
     import copy
 
     try:
@@ -287,6 +303,28 @@ def _validate(res: Resolution, source: Any, registry: Registry, options: Options
         origins = run(source, res.overrides, registry=registry, options=again).origins
     validation.locate(found, origins, res.document.mark_at)
     raise_collected(found, res.document.file)
+
+
+class _NotPlain(Exception):
+    pass
+
+
+_ATOMS = frozenset({str, int, float, bool, type(None), bytes, complex})
+
+
+def _plain_copy(value: Any) -> Any:
+    """A copy of plain data (exact ``dict``/``list``/``tuple`` over atoms); ``_NotPlain`` when
+    anything else is met (an object could be mutated in place by an override)."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is dict:
+        return {k: v if type(v) in _ATOMS else _plain_copy(v) for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _ATOMS else _plain_copy(v) for v in value]
+    if kind is tuple:
+        return tuple([v if type(v) in _ATOMS else _plain_copy(v) for v in value])
+    raise _NotPlain
 
 
 def explain(resolution: Resolution, path: str) -> tuple[tuple, Origin | None]:

@@ -44,7 +44,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 ENTRY_POINT_GROUP = "recipekit.factories"
 DEFAULT_NAMESPACE = "user"
-#: the attribute ``@factory`` leaves on a function: ``{"name", "namespace", "aliases"}``
+#: the attribute ``@factory`` leaves on a function: ``{"name", "namespace", "aliases", "fresh"}``
 SPEC_ATTRIBUTE = "__recipekit_factory__"
 _ids = itertools.count()
 
@@ -56,7 +56,7 @@ class Entry:
     pulls in ``inspect``, a tenth of the command line's start-up; ``inspect`` is imported only
     when a signature, docstring or source line is asked for.)"""
 
-    __slots__ = ("_cache", "aliases", "func", "name", "namespace", "origin")
+    __slots__ = ("_cache", "aliases", "fresh", "func", "name", "namespace", "origin")
 
     def __init__(
         self,
@@ -65,9 +65,14 @@ class Entry:
         func: Callable[..., Any],
         aliases: tuple[str, ...] = (),
         origin: str = "local",
+        fresh: bool = False,
     ) -> None:
         self.name, self.namespace, self.func = name, namespace, func
         self.aliases, self.origin = tuple(aliases), origin
+        #: the factory's promise that every call builds all of its result's containers anew
+        #: (none shared with module state, another call, another place in the result, or an
+        #: argument): the build pass then skips its defensive copy for literal-only calls
+        self.fresh = fresh
         self._cache: dict[str, Any] = {}
 
     def __repr__(self) -> str:
@@ -251,18 +256,28 @@ class Registry:
         namespace: str = DEFAULT_NAMESPACE,
         aliases: Iterable[str] = (),
         replace: bool = False,
+        fresh: bool = False,
     ) -> Callable[[F], F]: ...
 
     def factory(
-        self, func=None, /, *, name=None, namespace=DEFAULT_NAMESPACE, aliases=(), replace=False
+        self,
+        func=None,
+        /,
+        *,
+        name=None,
+        namespace=DEFAULT_NAMESPACE,
+        aliases=(),
+        replace=False,
+        fresh=False,
     ):
-        """Decorator: register ``func`` (bare ``@reg.factory`` or ``@reg.factory(name=...)``)."""
+        """Decorator: register ``func`` (bare ``@reg.factory`` or ``@reg.factory(name=...)``).
+        ``fresh=True`` promises that every call returns newly built containers (see ``Entry``)."""
 
         def decorate(fn: F) -> F:
             entry = self.register(
-                fn, name=name, namespace=namespace, aliases=aliases, replace=replace
+                fn, name=name, namespace=namespace, aliases=aliases, replace=replace, fresh=fresh
             )
-            tag(fn, entry.name, entry.namespace, entry.aliases)
+            tag(fn, entry.name, entry.namespace, entry.aliases, fresh=entry.fresh)
             return fn
 
         return decorate(func) if func is not None else decorate
@@ -286,8 +301,9 @@ class Registry:
         aliases: Iterable[str] = (),
         replace: bool = False,
         origin: str = "local",
+        fresh: bool = False,
     ) -> Entry:
-        """Register ``func`` and return its ``Entry``."""
+        """Register ``func`` and return its ``Entry`` (``fresh``: see ``Entry.fresh``)."""
         if not callable(func):
             raise RegistrationError(f"cannot register {func!r}: it is not callable")
         name = getattr(func, "__name__", None) if name is None else name
@@ -326,7 +342,7 @@ class Registry:
                 for index in (self._by_name, self._by_alias):
                     if other in index.get(word, []):
                         index[word].remove(other)
-            entry = Entry(name, namespace, func, aliases, origin)
+            entry = Entry(name, namespace, func, aliases, origin, bool(fresh))
             self._spaces.add(namespace)
             view = self._catalogues.get(namespace)
             if view is not None:
@@ -494,9 +510,11 @@ def _may_share(word: str, name: str, origin: str, other: Entry) -> bool:
     return word == name == other.name and origin == other.origin == "local"
 
 
-def tag(func: Any, name: str, namespace: str, aliases: Iterable[str] = ()) -> None:
+def tag(
+    func: Any, name: str, namespace: str, aliases: Iterable[str] = (), *, fresh: bool = False
+) -> None:
     """Leave the registration spec on ``func`` so another registry can replay it."""
-    spec = {"name": name, "namespace": namespace, "aliases": tuple(aliases)}
+    spec = {"name": name, "namespace": namespace, "aliases": tuple(aliases), "fresh": fresh}
     with contextlib.suppress(AttributeError, TypeError):  # builtins cannot carry attributes
         setattr(func, SPEC_ATTRIBUTE, spec)
 
@@ -525,6 +543,7 @@ class _PluginView:
         name: str | None = None,
         namespace: str = DEFAULT_NAMESPACE,
         aliases: Iterable[str] = (),
+        fresh: bool = False,
     ) -> Entry | None:
         key = (namespace, name or func.__name__)
         old = self._registry._entries.get(key)
@@ -539,7 +558,7 @@ class _PluginView:
             )
             return None
         return self._registry.register(
-            func, name=name, namespace=namespace, aliases=aliases, origin=self._origin
+            func, name=name, namespace=namespace, aliases=aliases, origin=self._origin, fresh=fresh
         )
 
     def factory(self, func=None, /, **kwargs):

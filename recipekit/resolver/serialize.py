@@ -24,9 +24,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, NamedTuple
 
-import yaml
-
-from . import keys, merge, paths
+from . import caches, emit, keys, merge, paths
 from .document import parse_include
 from .errors import BadArgumentError
 from .merge import CannotFold, same
@@ -143,23 +141,38 @@ def _is_default(f: Any, value: Any) -> bool:
     return False
 
 
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
+_DUMPER = caches.table("serialize.dumper", limit=1)
 
 
-def _str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
-    style = "|" if "\n" in data else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+def _dumper() -> Any:
+    """The YAML dumper class, made on first use: ``import yaml`` is half of the command line's
+    start-up, and ``list``, ``show`` and ``check`` never write YAML."""
+    made = _DUMPER.get("dumper")
+    if made is not None:
+        return made
+    import yaml
 
+    class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
 
-_Dumper.add_representer(str, _str_presenter)
+    def _str_presenter(dumper: Any, data: str) -> Any:
+        style = "|" if "\n" in data else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+    _Dumper.add_representer(str, _str_presenter)
+    return _DUMPER.put("dumper", _Dumper)
 
 
 def emit_yaml(plain: Any, *, sort_keys: bool = False) -> str:
+    text = emit.block(plain, sort_keys=sort_keys)  # the same text, without importing PyYAML
+    if text is not None:
+        return text
+    import yaml
+
     return yaml.dump(
         plain,
-        Dumper=_Dumper,
+        Dumper=_dumper(),
         sort_keys=sort_keys,
         default_flow_style=False,
         allow_unicode=True,
@@ -194,7 +207,10 @@ def emit_json(plain: Any) -> str:
 
 def scalar_text(value: Any) -> str:
     """One scalar as a YAML flow token (``e4m3``, ``'*'``, ``null``, ``16``)."""
-    text = yaml.dump(value, Dumper=_Dumper, default_flow_style=True, allow_unicode=True, width=4096)
+    import yaml
+
+    dumper = _dumper()
+    text = yaml.dump(value, Dumper=dumper, default_flow_style=True, allow_unicode=True, width=4096)
     text = text[: -len("\n...\n")] if text.endswith("\n...\n") else text.rstrip("\n")
     return text
 

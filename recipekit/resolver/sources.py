@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 
 from . import caches, keys
 from .callsyntax import parse_call
-from .document import Document, Loader, read_text
+from .document import Document, Loader, read_text, stamp
 from .errors import SourceError, UnknownFactoryError
 from .registry import Registry
 
@@ -44,7 +44,7 @@ def classify(source: Any) -> Source:
     """The kind of ``source`` (see the module docstring)."""
     if isinstance(source, Document):
         return Source("document", source)
-    if isinstance(source, os.PathLike):
+    if type(source) is not str and isinstance(source, os.PathLike):  # (an ABC check: slow)
         return Source("file", os.fspath(source))
     if isinstance(source, str):
         if "\n" not in source:
@@ -66,14 +66,18 @@ def classify(source: Any) -> Source:
 def load(source: Any, registry: Registry, *, base_dir: str | None = None) -> Document:
     """Pass 1: any source as a ``Document`` (includes expanded, codecs decoded)."""
     kind, value = classify(source)
-    loader = Loader(tuple(c.decode for c in registry.codecs))
     if kind == "document":
         return value
-    if kind == "data":
-        return loader.from_data(value, base_dir=base_dir)
     if kind == "name":
         _known(value, registry)
-        return loader.from_data({keys.FACTORY: value}, base_dir=base_dir)
+        # what ``Loader.from_data`` makes of it, without the walk: a name starts with a letter
+        # or ``_``, so it is never an ``@`` include or an escape; it may hold ``${`` in arguments
+        doc = Document({keys.FACTORY: value})
+        doc.interpolated = keys.INTERPOLATION_OPEN not in value
+        return doc
+    loader = Loader(tuple(c.decode for c in registry.codecs))
+    if kind == "data":
+        return loader.from_data(value, base_dir=base_dir)
     if kind == "file":
         return _file(value, loader, registry)
     reader = _reader(value, registry)
@@ -103,13 +107,18 @@ def _file(path: str, loader: Loader, registry: Registry) -> Document:
         raise SourceError(
             f"no such file: {path}", expected="a YAML file, a registered name, or YAML text"
         )
+    key, text = stamp(path), None  # the file is read at most once (not at all when cached)
     if registry.readers:
-        text, stamp = read_text(path)
-        reader = _reader(text, registry, stamp)
+        reader = _reader(None, registry, key)  # remembered per stamp: no read needed
+        if reader is _UNKNOWN:
+            text = read_text(path, key)[0]
+            reader = _reader(text, registry, key)
         if reader is not None:
+            if text is None:
+                text = read_text(path, key)[0]
             data = reader.read(text, file=path, base_dir=None, registry=registry)
             return Document(data, path, [], [os.path.abspath(path)])
-    return loader.from_file(path)
+    return loader.from_file(path, known=(text, key))
 
 
 def _directory(path: str, registry: Registry) -> Document:
@@ -124,14 +133,19 @@ def _directory(path: str, registry: Registry) -> Document:
     )
 
 
-def _reader(text: str, registry: Registry, stamp: tuple | None = None) -> Any:
-    """The registry's reader that claims ``text`` (remembered per file stamp), or None."""
+_UNKNOWN: Any = object()
+
+
+def _reader(text: str | None, registry: Registry, stamp: tuple | None = None) -> Any:
+    """The registry's reader that claims ``text`` (remembered per file stamp), or None;
+    ``_UNKNOWN`` when ``text`` is None and nothing is remembered."""
     readers = registry.readers
     key = (stamp, tuple(r.name for r in readers)) if stamp is not None else None
     if key is not None and key in _READERS:
         name = _READERS.get(key)
         return next((r for r in readers if r.name == name), None)
-    found = None
+    if text is None:
+        return _UNKNOWN
     found = next((r for r in readers if r.claims(text)), None)
     if key is not None:
         _READERS.put(key, found.name if found else None)

@@ -18,11 +18,9 @@ The data produced is plain ``dict``/``list``/scalars, exactly what ``yaml.safe_l
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
-
-import yaml
-from yaml import events as ev
 
 from . import caches
 from .errors import Mark, YamlError
@@ -30,7 +28,31 @@ from .errors import Mark, YamlError
 MAX_DEPTH = 256
 MAX_NODES = 1_000_000
 
-_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# PyYAML and what is built on it, set by ``_ensure()`` on the first read: ``import yaml`` costs
+# more than the rest of the command line's start-up, and reading no YAML (``list``, ``show``,
+# ``check NAME``) should not pay for it.
+yaml: Any = None
+ev: Any = None
+_Parser: Any = None
+_constructor: Any = None
+_resolver: Any = None
+
+
+def _ensure() -> None:
+    global yaml, ev, _Parser, _constructor, _resolver
+    if yaml is not None:
+        return
+    import yaml as lib
+    from yaml import events
+
+    class _Constructor(lib.constructor.SafeConstructor):
+        """Only used to turn resolved scalar nodes into values (int, float, bool, None, dates)."""
+
+    ev, _Parser = events, getattr(lib, "CSafeLoader", lib.SafeLoader)
+    _constructor, _resolver = _Constructor(), lib.resolver.Resolver()
+    yaml = lib  # last: a thread that sees it set sees everything else set
+
+
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
 
@@ -57,12 +79,6 @@ class SourceMap:
         self._keep.update(other._keep)
 
 
-class _Constructor(yaml.constructor.SafeConstructor):
-    """Only used to turn resolved scalar nodes into values (int, float, bool, None, dates...)."""
-
-
-_constructor = _Constructor()
-_resolver = yaml.resolver.Resolver()
 _SCALARS = caches.table("yamlio.scalar")
 
 
@@ -131,6 +147,7 @@ def _events(text: str) -> Iterator[ev.Event]:
 
 def load_all(text: str, file: str | None = None, marks: SourceMap | None = None) -> list[Any]:
     """All documents of ``text`` as plain data; marks are recorded into ``marks``."""
+    _ensure()
     marks = marks if marks is not None else SourceMap()
     docs: list[Any] = []
     stack: list[_Frame] = []
@@ -257,8 +274,17 @@ def _apply_merges(frame: _Frame, marks: SourceMap) -> dict:
     return merged
 
 
+#: one plain YAML word (``true``, ``16``, ``-1.5e3``, ``e4m3``, ``*lm_head*`` is not): its event
+#: is a plain scalar whose value is the text itself, so no parser is needed to read it
+_WORD = re.compile(r"[+-]?\.?[A-Za-z0-9_][A-Za-z0-9_.+/-]*", re.ASCII)
+
+
 def load(text: str, file: str | None = None, marks: SourceMap | None = None) -> Any:
     """The single document of ``text`` (None for an empty text)."""
+    if _WORD.fullmatch(text):  # an override value, mostly: the parser's answer, without it
+        _ensure()
+        start = yaml.Mark(file or "<unicode string>", 0, 0, 0, None, None)
+        return _scalar(ev.ScalarEvent(None, None, (True, False), text, start, start), file)
     docs = load_all(text, file, marks)
     if len(docs) > 1:
         raise YamlError(
