@@ -81,3 +81,105 @@ def test_allowed_import_is_checked_against_signature(reg: recipekit.Registry) ->
         recipekit.resolve(
             "a: {_target_: fractions.Fraction, bogus: 1}", registry=reg, allow_imports=["fractions"]
         )
+
+
+# --------------------------------------------------------------------------- signature hints
+# The check pass reads annotations with a fast path (``check._plain_hints``); whatever path it
+# takes, the hints must be exactly ``typing.get_type_hints``'s (the peer here is ``typing``).
+# This module has ``from __future__ import annotations``: every annotation below is a string.
+import builtins as _builtins  # noqa: E402
+import enum as _enum  # noqa: E402
+import functools as _functools  # noqa: E402
+import sys as _sys  # noqa: E402
+import types as _types  # noqa: E402
+import typing as _typing  # noqa: E402
+
+from recipekit.resolver import check as _check  # noqa: E402
+
+
+class _Colour(_enum.Enum):
+    RED = 1
+
+
+def _plain(a: int, b: str = "x", c: dict | None = None, d: bool = True, *e: float) -> dict:
+    return {}
+
+
+def _none_first(a: None | int = None, *, k: list | tuple = ()) -> None:  # noqa: RUF036
+    return None
+
+
+def _generic(a: list[int], b: _typing.Optional[int] = None) -> dict[str, int]:  # noqa: UP045
+    return {}
+
+
+def _special(a: _typing.Any, b: _typing.Literal["x", "y"] = "x", c: _Colour = _Colour.RED):
+    return None
+
+
+def _annotated(a: _typing.Annotated[int, "meta"]) -> None:
+    return None
+
+
+def _unknown(a: NoSuchName) -> None:  # noqa: F821
+    return None
+
+
+def _unannotated(a, b=1):
+    return None
+
+
+def _objects(a, b=1):  # annotations set below as objects, as without the __future__ import
+    return None
+
+
+_objects.__annotations__ = {"a": int, "b": None, "return": int | None}
+
+
+@_functools.wraps(_plain)
+def _wrapper(*args, **kwargs):
+    return _plain(*args, **kwargs)
+
+
+# the same annotation text, another namespace: ``int`` here names ``str`` (looked up as eval does)
+_shadowed = _types.FunctionType(
+    _plain.__code__, {"int": str, "__builtins__": _builtins}, "_shadowed"
+)
+_shadowed.__annotations__ = dict(_plain.__annotations__)
+
+FAST = _sys.version_info >= (3, 11)  # 3.10's get_type_hints adds Optional: always typing's path
+
+
+@pytest.mark.parametrize(
+    ("func", "fast"),
+    [
+        (_plain, FAST),
+        (_none_first, FAST),
+        (_objects, FAST),
+        (_wrapper, FAST),
+        (_shadowed, FAST),
+        (_unannotated, FAST),
+        (_generic, False),
+        (_special, False),  # Any, Literal, an enum class (a metaclass): typing decides
+        (_annotated, False),
+        (_unknown, False),
+        (_Colour, False),  # not a plain function
+    ],
+    ids=lambda v: getattr(v, "__name__", str(v)),
+)
+def test_signature_hints_are_typings(func, fast):
+    recipekit.clear_caches()
+    try:
+        want = _typing.get_type_hints(func)
+    except NameError:
+        want = {}  # an unresolvable annotation: no hints at all, as before
+    assert (_check._plain_hints(func) is not None) is fast
+    assert _check._signature(func)[1] == want
+
+
+def test_signature_message_shows_evaluated_annotations():
+    reg = recipekit.Registry()
+    reg.register(_plain, name="plain")
+    with pytest.raises(BadArgumentError) as info:
+        recipekit.resolve({"x": {"_factory_": "plain(1, zz=2)"}}, registry=reg)
+    assert "plain(a: int, b: str = 'x', c: dict | None = None" in str(info.value)

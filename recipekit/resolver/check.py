@@ -11,6 +11,9 @@ fields. Every problem is collected; the caller raises them together as one repor
 
 from __future__ import annotations
 
+import functools
+import operator
+import sys
 import types
 import typing
 from typing import Any
@@ -187,24 +190,85 @@ _GOOD = caches.table("check.bound")
 
 
 def _signature(func: Any) -> tuple[Any, dict[str, Any]]:
-    """``(inspect.Signature or None, evaluated hints)`` of a callable, memoised."""
+    """``(inspect.Signature or None, evaluated hints)`` of a callable, memoised.
+
+    The first look at a callable must be cheap too (``clear_caches()`` and every new process
+    start there), so the signature is taken without evaluating annotations (binding needs only
+    names, kinds and defaults; ``_shown`` evaluates them for a message) and the hints are those
+    of ``typing.get_type_hints``, computed by ``_plain_hints`` without ``compile``/``eval`` where
+    every annotation is a plain class or ``None`` (the common case), by ``typing`` otherwise."""
     found = _SIGNATURES.get(func)
     if found is None:
         import inspect
 
         try:
-            sig = inspect.signature(func, eval_str=True)
-        except (NameError, SyntaxError):
             sig = inspect.signature(func)
         except (TypeError, ValueError):
-            sig = None
-        try:
-            hints = typing.get_type_hints(func) if sig is not None else {}
-        except Exception:
-            hints = {}
-        found = (sig, hints)
-        _SIGNATURES.put(func, found)
+            return _SIGNATURES.put(func, (None, {}))
+        hints = _plain_hints(func)
+        if hints is None:
+            try:
+                hints = typing.get_type_hints(func)
+            except Exception:
+                hints = {}
+        found = _SIGNATURES.put(func, (sig, hints))
     return found
+
+
+_ABSENT = object()
+
+
+def _plain_hints(func: Any) -> dict[str, Any] | None:
+    """``typing.get_type_hints(func)`` of a plain function whose annotations are each a class,
+    ``None``, a ``|`` union of those, or the text of one (``"int"``, ``"dict | None"``: ``from
+    __future__ import annotations``), names looked up as ``eval`` would (the function's globals,
+    then builtins). None when any annotation is something else (generics, ``Annotated``, forward
+    references...), and on Python 3.10, whose ``get_type_hints`` also adds ``Optional`` for a
+    ``None`` default: ``typing`` decides those."""
+    if type(func) is not types.FunctionType or sys.version_info < (3, 11):
+        return None
+    annotations = func.__annotations__
+    if not annotations:
+        return {}
+    target = func
+    while hasattr(target, "__wrapped__"):  # where get_type_hints looks names up
+        target = target.__wrapped__
+    names = getattr(target, "__globals__", {})
+    builtin = names.get("__builtins__", {})
+    builtin = builtin if isinstance(builtin, dict) else vars(builtin)
+    out: dict[str, Any] = {}
+    for key, ann in annotations.items():
+        if isinstance(ann, str):
+            parts: list[Any] = ann.split("|")
+        else:
+            parts = list(ann.__args__) if isinstance(ann, types.UnionType) else [ann]
+        found = []
+        for part in parts:
+            if isinstance(part, str):
+                part = part.strip()
+                if part == "None":
+                    part = None
+                elif not part.isidentifier():
+                    return None
+                else:
+                    part = names.get(part, builtin.get(part, _ABSENT))
+            if part is None:
+                part = type(None)
+            if type(part) is not type:  # a plain class (not a generic alias or special form)
+                return None
+            found.append(part)
+        out[key] = found[0] if len(found) == 1 else functools.reduce(operator.or_, found)
+    return out
+
+
+def _shown(func: Any, sig: Any) -> Any:
+    """The signature for a message, annotations evaluated (``(x: int = 1)``, not ``'int'``)."""
+    import inspect
+
+    try:
+        return inspect.signature(func, eval_str=True)
+    except Exception:
+        return sig
 
 
 def _callable_without_arguments(func: Any) -> bool:
@@ -303,7 +367,7 @@ def _bind(
                 f"arguments do not fit {name}: {exc}",
                 path=where,
                 mark=mark,
-                expected=f"{name}{sig}".replace("typing.", ""),
+                expected=f"{name}{_shown(func, sig)}".replace("typing.", ""),
                 suggestions=closest(bad[0], params) if bad else (),
             )
         )
