@@ -559,6 +559,8 @@ class _Session:
         self.validate = validate
         self.done: dict[Any, Any] = {}
         self.found: dict[tuple[str, str | None], Any] = {}  # locate's answers, this call only
+        self.bases: dict[str | None, tuple[str, ...]] = {}  # where imports from a folder look
+        self.base_paths: dict[str, Path] = {}
 
     @property
     def registry(self) -> Any:
@@ -614,7 +616,9 @@ class _Session:
             bases: Iterable[str] = (path.anchor,)
             path = path.relative_to(path.anchor)
         else:
-            bases = (*map(str, self.search), *_ancestors(folder))
+            if folder not in self.bases:
+                self.bases[folder] = (*map(str, self.search), *_ancestors(folder))
+            bases = self.bases[folder]
         rel = str(path)
         names = [rel] if path.suffix in SUFFIXES else [rel + s for s in SUFFIXES]
         for base in bases:
@@ -625,7 +629,9 @@ class _Session:
                 except (OSError, ValueError):
                     continue
                 if stat.S_ISREG(st.st_mode):
-                    return Path(cand), Path(base), st
+                    if base not in self.base_paths:
+                        self.base_paths[base] = Path(base)
+                    return Path(cand), self.base_paths[base], st
         return None
 
     def alias_entry(self, ref: str) -> tuple[str, Any] | None:
