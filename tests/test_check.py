@@ -183,3 +183,78 @@ def test_signature_message_shows_evaluated_annotations():
     with pytest.raises(BadArgumentError) as info:
         recipekit.resolve({"x": {"_factory_": "plain(1, zz=2)"}}, registry=reg)
     assert "plain(a: int, b: str = 'x', c: dict | None = None" in str(info.value)
+
+
+# --------------------------------------------------------------------------- binding shapes
+# ``check._shape(f).bind`` is the first-look replacement for ``inspect.Signature.bind``: it must
+# bind exactly what ``inspect`` binds (the peer), or say None and leave the decision to it.
+import inspect as _inspect  # noqa: E402
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as _st  # noqa: E402
+
+
+def _b1(a, b=1, *args, c, d=2, **kw):
+    return None
+
+
+def _b2(a, /, b, *, c=3):
+    return None
+
+
+def _b3(*args):
+    return None
+
+
+def _b4(**kw):
+    return None
+
+
+def _b5(a, b, c=1):
+    return None
+
+
+class _B6:
+    def __init__(self, x, y=2, *, z=0):
+        pass
+
+
+SHAPED = [_b1, _b2, _b3, _b4, _b5, _B6, _functools.partial(_b5, 1), _plain, _wrapper]
+
+
+@given(
+    func=_st.sampled_from(SHAPED),
+    args=_st.lists(_st.integers(0, 9), max_size=4),
+    kwargs=_st.dictionaries(_st.sampled_from([*"abcdxyz", "args", "kw"]), _st.integers()),
+)
+def test_shape_binds_what_inspect_binds(func, args, kwargs):
+    got = _check._shape(func).bind(list(args), dict(kwargs))
+    sig = _inspect.signature(func)
+    try:
+        bound = sig.bind(*args, **kwargs)
+    except TypeError:
+        assert got is None
+        return
+    if got is None:  # only where inspect must decide: a positional-only name given as keyword
+        assert any(sig.parameters[k].kind is _inspect.Parameter.POSITIONAL_ONLY for k in kwargs
+                   if k in sig.parameters)  # fmt: skip
+        return
+    variadic = (_inspect.Parameter.VAR_POSITIONAL, _inspect.Parameter.VAR_KEYWORD)
+    want = [(n, v) for n, v in bound.arguments.items() if sig.parameters[n].kind not in variadic]
+    assert list(got.items()) == want
+
+
+@pytest.mark.parametrize("func", [_b1, _b2, _b3, _b4, _b5, _plain], ids=lambda f: f.__name__)
+def test_code_shape_is_the_signatures(func):
+    code, sig = _check._code_shape(func), _check._signature_shape(func)
+    assert code is not None
+    assert code.names == sig.names == tuple(_inspect.signature(func).parameters)
+    for slot in ("positional", "posonly", "kwonly", "required", "varargs", "varkw"):
+        assert getattr(code, slot) == getattr(sig, slot), slot
+
+
+def test_code_flags_are_inspects():
+    assert (_check.CO_VARARGS, _check.CO_VARKEYWORDS) == (
+        _inspect.CO_VARARGS,
+        _inspect.CO_VARKEYWORDS,
+    )

@@ -183,36 +183,140 @@ def _check_target(
     )
 
 
-#: Signatures and evaluated hints per callable, and the (callable, argument shape) pairs already
-#: found to bind cleanly: checking a document again costs dict lookups, not ``inspect`` calls.
+#: Per callable: its signature, its evaluated hints and its binding shape; and the (callable,
+#: argument text) pairs already found to bind cleanly. Checking a document again costs dict
+#: lookups; checking it the first time (a new process, or after ``clear_caches()``) reads a plain
+#: function's code object and annotations, and calls ``inspect`` only to word a problem.
 _SIGNATURES = caches.table("check.signature")
+CO_VARARGS, CO_VARKEYWORDS = 0x04, 0x08  # inspect.CO_VARARGS, inspect.CO_VARKEYWORDS
+_HINTS = caches.table("check.hints")
+_SHAPES = caches.table("check.shape")
 _GOOD = caches.table("check.bound")
 
 
 def _signature(func: Any) -> tuple[Any, dict[str, Any]]:
-    """``(inspect.Signature or None, evaluated hints)`` of a callable, memoised.
-
-    The first look at a callable must be cheap too (``clear_caches()`` and every new process
-    start there), so the signature is taken without evaluating annotations (binding needs only
-    names, kinds and defaults; ``_shown`` evaluates them for a message) and the hints are those
-    of ``typing.get_type_hints``, computed by ``_plain_hints`` without ``compile``/``eval`` where
-    every annotation is a plain class or ``None`` (the common case), by ``typing`` otherwise."""
+    """``(inspect.Signature or None, evaluated hints)`` of a callable, memoised. The signature's
+    annotations are not evaluated (``_shown`` does that for a message)."""
     found = _SIGNATURES.get(func)
     if found is None:
         import inspect
 
         try:
-            sig = inspect.signature(func)
+            found = _SIGNATURES.put(func, (inspect.signature(func),))
         except (TypeError, ValueError):
-            return _SIGNATURES.put(func, (None, {}))
-        hints = _plain_hints(func)
-        if hints is None:
+            found = _SIGNATURES.put(func, (None,))
+    return found[0], _signature_hints(func)
+
+
+def _signature_hints(func: Any) -> dict[str, Any]:
+    """``typing.get_type_hints(func)`` (``{}`` when it fails), memoised; ``_plain_hints`` answers
+    without ``compile``/``eval`` where every annotation is a plain class or ``None``."""
+    found = _HINTS.get(func)
+    if found is None:
+        found = _plain_hints(func)
+        if found is None:
             try:
-                hints = typing.get_type_hints(func)
+                found = typing.get_type_hints(func)
             except Exception:
-                hints = {}
-        found = _SIGNATURES.put(func, (sig, hints))
+                found = {}
+        _HINTS.put(func, found)
     return found
+
+
+class _Shape:
+    """What binding arguments needs of a signature: the parameter names in order, the positional
+    ones (the first ``posonly`` of them positional-only), the keyword-only ones, the required
+    ones and the ``*args``/``**kwargs`` names. Read from a plain function's code object, or from
+    ``inspect.signature`` for any other callable."""
+
+    __slots__ = ("keywords", "kwonly", "names", "positional", "posonly", "required", "varargs")
+    __slots__ += ("varkw",)
+
+    def __init__(
+        self,
+        positional: tuple[str, ...],
+        posonly: int,
+        kwonly: tuple[str, ...],
+        required: frozenset[str],
+        varargs: str | None,
+        varkw: str | None,
+    ) -> None:
+        self.positional, self.posonly, self.kwonly = positional, posonly, kwonly
+        self.required, self.varargs, self.varkw = required, varargs, varkw
+        self.keywords = frozenset(positional[posonly:] + kwonly)
+        self.names = (*positional, *([varargs] if varargs else []), *kwonly)
+        self.names += (varkw,) if varkw else ()
+
+    def bind(self, args: list, kwargs: dict) -> dict[str, Any] | None:
+        """``name -> value`` of the named parameters as ``Signature.bind`` binds them (parameter
+        order; what lands in ``*args``/``**kwargs`` left out), or None when they do not fit - or
+        might not (a positional-only name given as a keyword): ``inspect`` then decides."""
+        if len(args) > len(self.positional) and self.varargs is None:
+            return None
+        given = dict(zip(self.positional, args, strict=False))  # extra ones: *args
+        for key, value in kwargs.items():
+            if key in given or key in self.positional[: self.posonly]:
+                return None
+            if key in self.keywords:
+                given[key] = value
+            elif self.varkw is None:
+                return None
+        if not self.required <= given.keys():
+            return None
+        return {n: given[n] for n in (*self.positional, *self.kwonly) if n in given}
+
+
+def _shape(func: Any) -> _Shape | None:
+    """The binding shape of a callable (None: it has no signature), memoised."""
+    found = _SHAPES.get(func)
+    if found is None:
+        found = _SHAPES.put(func, (_code_shape(func) or _signature_shape(func),))
+    return found[0]
+
+
+def _code_shape(func: Any) -> _Shape | None:
+    """The shape of a plain function from its code object (None for anything ``inspect`` would
+    see differently: a ``__wrapped__`` or ``__signature__``, not a plain function)."""
+    if type(func) is not types.FunctionType or hasattr(func, "__wrapped__"):
+        return None
+    if hasattr(func, "__signature__"):
+        return None
+    code = func.__code__
+    count, kwcount = code.co_argcount, code.co_kwonlyargcount
+    names = code.co_varnames
+    positional, kwonly = names[:count], names[count : count + kwcount]
+    at = count + kwcount
+    varargs = names[at] if code.co_flags & CO_VARARGS else None
+    at += varargs is not None
+    varkw = names[at] if code.co_flags & CO_VARKEYWORDS else None
+    defaulted = len(func.__defaults__ or ())
+    kwdefaults = func.__kwdefaults__ or {}
+    required = frozenset(
+        (*positional[: count - defaulted], *(n for n in kwonly if n not in kwdefaults))
+    )
+    return _Shape(positional, code.co_posonlyargcount, kwonly, required, varargs, varkw)
+
+
+def _signature_shape(func: Any) -> _Shape | None:
+    sig = _signature(func)[0]
+    if sig is None:
+        return None
+    params = list(sig.parameters.values())
+    kinds = [p.kind.name for p in params]
+    positional = tuple(p.name for p, k in zip(params, kinds, strict=True) if "POSITIONAL_" in k)
+    required = frozenset(
+        p.name
+        for p, k in zip(params, kinds, strict=True)
+        if p.default is p.empty and not k.startswith("VAR_")
+    )
+    return _Shape(
+        positional,
+        kinds.count("POSITIONAL_ONLY"),
+        tuple(p.name for p, k in zip(params, kinds, strict=True) if k == "KEYWORD_ONLY"),
+        required,
+        next((p.name for p, k in zip(params, kinds, strict=True) if k == "VAR_POSITIONAL"), None),
+        next((p.name for p, k in zip(params, kinds, strict=True) if k == "VAR_KEYWORD"), None),
+    )
 
 
 _ABSENT = object()
@@ -321,10 +425,10 @@ def _check_extra_kwargs(
 ) -> None:
     """Keyword arguments that land in a ``**kwargs`` become fields of the result (ModelOpt's
     ``{$import: fmt, key: value}``): each must be one of the result's known fields."""
-    sig = _signature(func)[0]
-    if sig is None or not any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values()):
+    shape = _shape(func)
+    if shape is None or shape.varkw is None:
         return
-    named = [n for n, p in sig.parameters.items() if p.kind is not p.VAR_KEYWORD]
+    named = [n for n in shape.names if n != shape.varkw]
     extra = [k for k in call.kwargs if k not in named]
     fields = _result_fields(entry, reg) if extra else None
     if fields is None:
@@ -354,7 +458,13 @@ def _bind(
     *,
     check_types: bool,
 ) -> None:
-    sig, hints = _signature(func)
+    shape = _shape(func)
+    arguments = shape.bind(args, kwargs) if shape is not None else None
+    if arguments is not None:  # the common case: it fits (no ``inspect`` for plain functions)
+        if check_types:
+            _check_types(arguments, _signature_hints(func), name, where, mark, reg, out)
+        return
+    sig = _signature(func)[0]
     if sig is None:
         return
     try:
@@ -372,14 +482,25 @@ def _bind(
             )
         )
         return
-    if not check_types:
-        return
-    for pname, value in bound.arguments.items():
+    if check_types:  # a shape binds what the signature binds; kept for a shape-less callable
+        variadic = (sig.parameters[n].kind for n in bound.arguments)
+        named = {
+            n: v
+            for (n, v), k in zip(bound.arguments.items(), variadic, strict=True)
+            if k.name not in ("VAR_POSITIONAL", "VAR_KEYWORD")
+        }
+        _check_types(named, _signature_hints(func), name, where, mark, reg, out)
+
+
+def _check_types(
+    arguments: dict[str, Any], hints: dict, name: str, where: tuple, mark: Any, reg: Any, out: list
+) -> None:
+    """Literal arguments (``name -> value``, no ``*args``/``**kwargs``) against annotations."""
+    for pname, value in arguments.items():
         ann = hints.get(pname)
-        kind_ = sig.parameters[pname].kind
         if isinstance(value, Ref) and value.call is None and value.name not in reg:
             value = value.name  # a bare unknown word is a string (as the builder passes it)
-        if ann is None or isinstance(value, Ref) or kind_.name in ("VAR_POSITIONAL", "VAR_KEYWORD"):
+        if ann is None or isinstance(value, Ref):
             continue
         if not accepts(value, ann):
             allowed = [str(v) for v in literal_values(ann)]
@@ -481,5 +602,5 @@ def _dataclass_fields(ann: Any) -> list[str] | None:
 
 
 def _params(func: Any) -> list[str]:
-    sig = _signature(func)[0]
-    return list(sig.parameters) if sig is not None else []
+    shape = _shape(func)
+    return list(shape.names) if shape is not None else []
