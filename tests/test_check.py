@@ -258,3 +258,44 @@ def test_code_flags_are_inspects():
         _inspect.CO_VARARGS,
         _inspect.CO_VARKEYWORDS,
     )
+
+
+class _Other:
+    pass
+
+
+@pytest.mark.parametrize(
+    ("value", "ann", "fits"),
+    [
+        (1, int, True),
+        (True, int, False),  # a bool is not an int argument
+        (1, float, True),
+        (True, float, False),
+        (1.5, int, False),
+        ("x", str, True),
+        (1, str, False),
+        (False, bool, True),
+        (None, None, True),
+        (None, type(None), True),
+        (None, int, False),
+        ([1], list, True),
+        ([1], list[int], True),
+        (["a"], list[int], False),
+        ({"a": 1}, dict[str, int], True),
+        ({"a": "b"}, dict[str, int], False),
+        ((1, "a"), tuple[int, str], True),
+        ((1,), tuple[int, str], False),
+        ((1, 2, 3), tuple[int, ...], True),
+        ("a", Literal["a", "b"], True),
+        ("c", Literal["a", "b"], False),
+        (1, int | None, True),
+        ("x", _typing.Optional[int], False),  # noqa: UP045
+        (3, _typing.Annotated[int, "meta"], True),
+        ("3", _typing.Annotated[int, "meta"], False),
+        ("anything", _Other, True),  # other classes: left to the factory
+        ("anything", _typing.Any, True),
+        ("anything", "ForwardRef", True),
+    ],
+)
+def test_accepts(value, ann, fits):
+    assert _check.accepts(value, ann) is fits

@@ -539,6 +539,8 @@ def accepts(value: Any, ann: Any) -> bool:
         return True
     if ann is None or ann is type(None):
         return value is None
+    if type(ann) is type:  # a plain class, the common case: it has no origin
+        return _accepts_class(value, ann)
     origin = typing.get_origin(ann)
     if origin is typing.Union or (hasattr(types, "UnionType") and origin is types.UnionType):
         return any(accepts(value, a) for a in typing.get_args(ann))
@@ -559,15 +561,19 @@ def accepts(value: Any, ann: Any) -> bool:
         if args:
             return all(accepts(v, args[0]) for v in value)
         return True
+    if isinstance(ann, type):
+        return _accepts_class(value, ann)
+    return True
+
+
+def _accepts_class(value: Any, ann: type) -> bool:
     if ann is float:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     if ann is int:
         return isinstance(value, int) and not isinstance(value, bool)
-    if isinstance(ann, type):
-        if ann in (str, bool, list, dict, tuple, bytes):
-            return isinstance(value, ann)
-        return True  # other classes: leave it to the factory
-    return True
+    if ann in (str, bool, list, dict, tuple, bytes):
+        return isinstance(value, ann)
+    return True  # other classes: leave it to the factory
 
 
 def _returns_sequence(entry: Any) -> bool:
