@@ -429,6 +429,8 @@ def _schema_comment(
 ) -> tuple[str | None, int]:
     """``(schema, line)`` of the ``# modelopt-schema:`` comment of the leading comment block."""
     found: tuple[str | None, int] = (None, 1)
+    if "modelopt-schema:" not in text:  # no line can match: a recipe has no comment
+        return found
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if not stripped:
@@ -976,6 +978,13 @@ class _Resolver:
     ) -> None:
         self.imports, self.raw, self.chain = imports, raw, chain
 
+    def child(self, node: Any, path: tuple, key: Any, schema: Any) -> Any:
+        """``value`` of ``node`` at ``key`` under ``schema``; a scalar is itself (its schema and
+        path are never needed, so they are not computed)."""
+        if isinstance(node, (dict, list)):
+            return self.value(node, (*path, key), mt.child(schema, key))
+        return node
+
     def value(self, node: Any, path: tuple, schema: Any) -> Any:
         if isinstance(node, dict):
             if IMPORT in node:
@@ -989,12 +998,9 @@ class _Resolver:
                     return self.value(merged, path, schema)  # resolve in this file
                 merged = fresh(merged)  # walking resolved data changes nothing: copy it
                 for key, val in inline.items():
-                    merged[key] = self.value(val, (*path, key), mt.child(schema, key))
+                    merged[key] = self.child(val, path, key, schema)
                 return merged
-            return {
-                key: self.value(val, (*path, key), mt.child(schema, key))
-                for key, val in node.items()
-            }
+            return {key: self.child(val, path, key, schema) for key, val in node.items()}
         if isinstance(node, list):
             out: list[Any] = []
             element = mt.element(schema)
@@ -1005,8 +1011,10 @@ class _Resolver:
                         out.extend(fresh(imp.data))
                     else:
                         out.append(fresh(imp.data))
-                else:
+                elif isinstance(entry, (dict, list)):
                     out.append(self.value(entry, (*path, index), element))
+                else:
+                    out.append(entry)
             return out
         return node
 
