@@ -31,7 +31,10 @@ Architecture (one pass per concern, all pure functions of the files they read):
   and body of two-document files (a list body keeps only the header's ``imports``; a mapping body
   is merged ``{**header, **body}``), parses ExMy strings (``e4m3`` -> ``(4, 3)``) under the keys
   ``num_bits`` / ``scale_bits`` at any depth, and caches the result by ``(path, mtime, size)``.
-  Cached data is never mutated: every later pass builds new containers.
+  Cached data is never mutated: every later pass builds new containers. A file is read and
+  parsed once: the parse is memoised by the text, so the reader hook's claim test
+  (``is_modelopt_document``) and the read that follows share it, and ``load_modelopt(text=)``
+  takes the text the caller (``resolver.sources``) has already read.
 * ``_Session`` locates and loads imports. Every imported file must carry a
   ``# modelopt-schema:`` comment naming a ModelOpt schema. An import path is probed, ``.yml``
   then ``.yaml`` unless it has a suffix, under each ``search_paths`` entry, then under each
@@ -43,8 +46,10 @@ Architecture (one pass per concern, all pure functions of the files they read):
   ship, a typed list splices a list result and appends anything else). ``prefer_registry=True``
   asks the registry first. Unlike ModelOpt, the CWD and the installed ``modelopt_recipes`` are
   not probed implicitly (pass them in ``search_paths``): the registry provides the built-ins,
-  and nothing depends on where the process runs. Each file's imports are resolved once per call
-  (memoised on the resolved path), with cycle detection on resolved paths. As in ModelOpt, a
+  and nothing depends on where the process runs. Probing works on strings, once per
+  ``(path, importing folder)`` per call, and the ``os.stat`` that finds a file also names it:
+  each file's imports are resolved once per call (memoised on the file's device and inode), with
+  cycle detection on the same identity (ModelOpt: resolved paths). As in ModelOpt, a
   snippet's own ``$import`` references are resolved only when it has an ``imports`` key or a
   list body with a header, and a top-level single-document list is returned as written.
 * ``_Resolver`` walks one file's body with the schema of each position (the file's schema,
