@@ -51,8 +51,8 @@ def _claims_modelopt_directory(path: str) -> bool:
 def _read_modelopt(text: str, *, file: str | None, base_dir: str | None, registry: Registry) -> Any:
     from recipekit.interop.modelopt_imports import load_modelopt, loads_modelopt
 
-    if file is not None:
-        return load_modelopt(file, registry=registry)
+    if file is not None:  # sources read ``text`` from ``file``: it is not read again
+        return load_modelopt(file, registry=registry, text=text)
     return loads_modelopt(text, registry=registry, search_paths=[base_dir] if base_dir else [])
 
 

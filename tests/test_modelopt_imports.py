@@ -532,6 +532,59 @@ def test_self_import_is_a_cycle(tmp_path: Path) -> None:
         load_modelopt(top)
 
 
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks")
+def test_cycle_through_a_symlink(tmp_path: Path) -> None:
+    # ModelOpt keys its cycle check on resolved paths: a.yaml imported again under another
+    # name (a symlink to it) is the same file
+    top = write(
+        tmp_path,
+        {
+            "a.yaml": "imports:\n  b: b\nx: {$import: b}\n",
+            "b.yaml": SCHEMA_QAC + "imports:\n  l: link\nx: {$import: l}\n",
+        },
+    )
+    try:
+        os.symlink(top, tmp_path / "link.yaml")
+    except OSError:
+        pytest.skip("symlinks not permitted here")
+    with pytest.raises(CycleError) as info:
+        load_modelopt(top)
+    assert [Path(p).name for p in info.value.chain] == ["a.yaml", "b.yaml", "link.yaml"]
+
+
+@pytest.mark.modelopt
+def test_reading_a_recipe_parses_each_file_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """recipekit.resolve of ModelOpt's own recipe file: the reader detection and the read share
+    one parse, so every file is parsed exactly once (7 files: the recipe and the 6 it imports,
+    directly or through its snippets, listed by hand from ModelOpt 0.47.0's files)."""
+    if ROOT is None:
+        pytest.skip("modelopt_recipes not found")
+    import recipekit
+    from recipekit.resolver import yamlio
+
+    parsed: list[str] = []
+    real = yamlio.load_all
+
+    def counting(text: str, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(text)
+        return real(text, *args, **kwargs)
+
+    recipekit.clear_caches()
+    monkeypatch.setattr(yamlio, "load_all", counting)
+    recipekit.resolve(ROOT / "general/ptq/nvfp4_mlp_only-kv_fp8.yaml")
+    files = [
+        "general/ptq/nvfp4_mlp_only-kv_fp8",
+        "configs/ptq/units/base_disable_all",
+        "configs/ptq/units/default_disabled_quantizers",
+        "configs/ptq/units/mixer_mlp_nvfp4",
+        "configs/numerics/nvfp4",
+        "configs/ptq/units/kv_fp8",
+        "configs/numerics/fp8",
+    ]
+    texts = sorted((ROOT / f"{f}.yaml").read_text(encoding="utf-8") for f in files)
+    assert sorted(parsed) == texts
+
+
 @pytest.mark.parametrize(
     ("body", "line", "path"),
     [

@@ -31,7 +31,10 @@ Architecture (one pass per concern, all pure functions of the files they read):
   and body of two-document files (a list body keeps only the header's ``imports``; a mapping body
   is merged ``{**header, **body}``), parses ExMy strings (``e4m3`` -> ``(4, 3)``) under the keys
   ``num_bits`` / ``scale_bits`` at any depth, and caches the result by ``(path, mtime, size)``.
-  Cached data is never mutated: every later pass builds new containers.
+  Cached data is never mutated: every later pass builds new containers. A file is read and
+  parsed once: the parse is memoised by the text, so the reader hook's claim test
+  (``is_modelopt_document``) and the read that follows share it, and ``load_modelopt(text=)``
+  takes the text the caller (``resolver.sources``) has already read.
 * ``_Session`` locates and loads imports. Every imported file must carry a
   ``# modelopt-schema:`` comment naming a ModelOpt schema. An import path is probed, ``.yml``
   then ``.yaml`` unless it has a suffix, under each ``search_paths`` entry, then under each
@@ -43,8 +46,10 @@ Architecture (one pass per concern, all pure functions of the files they read):
   ship, a typed list splices a list result and appends anything else). ``prefer_registry=True``
   asks the registry first. Unlike ModelOpt, the CWD and the installed ``modelopt_recipes`` are
   not probed implicitly (pass them in ``search_paths``): the registry provides the built-ins,
-  and nothing depends on where the process runs. Each file's imports are resolved once per call
-  (memoised on the resolved path), with cycle detection on resolved paths. As in ModelOpt, a
+  and nothing depends on where the process runs. Probing works on strings, once per
+  ``(path, importing folder)`` per call, and the ``os.stat`` that finds a file also names it:
+  each file's imports are resolved once per call (memoised on the file's device and inode), with
+  cycle detection on the same identity (ModelOpt: resolved paths). As in ModelOpt, a
   snippet's own ``$import`` references are resolved only when it has an ``imports`` key or a
   list body with a header, and a top-level single-document list is returned as written.
 * ``_Resolver`` walks one file's body with the schema of each position (the file's schema,
@@ -83,6 +88,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -221,7 +227,7 @@ def is_modelopt_document(source: Any) -> bool:
         if not _CANDIDATE.search(source):
             return False
         try:
-            docs = yamlio.load_all(source)
+            docs = _documents(source, None, ())  # the reader that follows reuses this parse
         except RecipekitError:
             return False
         return any(_has_import_marker(doc, top=True) for doc in docs)
@@ -244,6 +250,7 @@ def load_modelopt(
     registry: Any = None,
     prefer_registry: bool = False,
     validate: Validator | None = None,
+    text: str | None = None,
 ) -> Any:
     """Load a ModelOpt recipe or config file, or a directory recipe, with its imports resolved
     (ModelOpt's pre-validation data), then apply ``overrides`` as ``load_recipe`` does.
@@ -252,7 +259,9 @@ def load_modelopt(
     ``.yml``/``.yaml``, in the CWD and then in ``search_paths`` (the legacy prefix
     ``huggingface/models/`` is also tried as ``models/``). ``registry`` (default: recipekit's
     default registry, consulted only when needed) satisfies imports that are not on disk;
-    ``validate`` is the schema-validation hook. See the module docstring for the rules.
+    ``validate`` is the schema-validation hook. ``text`` is the file's content when the caller
+    has read it already (the reader hook: the file is then not read again). See the module
+    docstring for the rules.
     """
     session = _Session(search_paths, registry, prefer_registry, validate)
     found = session.find_top(path)
@@ -264,7 +273,7 @@ def load_modelopt(
                 mark=Mark(str(found), 1, 1),
             )
         return session.load_directory(found)
-    data = session.load_top(found)
+    data = session.load_top(found, text)
     return _apply_overrides(data, overrides, str(found)) if overrides else data
 
 
@@ -280,8 +289,7 @@ def loads_modelopt(
 ) -> Any:
     """Like ``load_modelopt`` for YAML text; imports resolve via ``search_paths`` and the registry."""
     session = _Session(search_paths, registry, prefer_registry, validate)
-    raw = _split(_parse(text, name, ()), name, (), _schema_comment(text, name, ()))
-    data = session.resolve_top(raw, None, ((name, name),))
+    data = session.resolve_top(_from_text(text, name, ()), None, ((name, name),))
     return _apply_overrides(data, overrides, name) if overrides else data
 
 
@@ -377,29 +385,48 @@ class _Raw:
 _RAW = caches.table("modelopt_imports.raw", limit=1024)
 
 
-def _read(file: Path, chain: Sequence[tuple[str, str]]) -> _Raw:
+_DOCUMENTS = caches.table("modelopt_imports.documents", limit=256)
+
+
+def _read(
+    file: Path,
+    chain: Sequence[tuple[str, str]],
+    st: os.stat_result | None = None,
+    text: str | None = None,
+) -> _Raw:
+    """One file as ``_Raw``, cached by ``(path, mtime, size)``; ``st`` is its ``os.stat`` and
+    ``text`` its content when the caller has them already."""
+    name = str(file)
     try:
-        st = file.stat()
-        key = (str(file), st.st_mtime_ns, st.st_size)
+        st = st or os.stat(name)
+        key = (name, st.st_mtime_ns, st.st_size)
         hit = _RAW.get(key)
         if hit is not None:
             return hit
-        text = file.read_text(encoding="utf-8")
+        if text is None:
+            with open(name, encoding="utf-8") as handle:
+                text = handle.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise ImportNotFoundError(f"cannot read {file}: {exc}", chain=_names(chain)) from exc
-    raw = _split(
-        _parse(text, str(file), chain), str(file), chain, _schema_comment(text, str(file), chain)
-    )
-    _RAW.put(key, raw)
-    return raw
+    return _RAW.put(key, _from_text(text, name, chain))
 
 
-def _parse(text: str, name: str, chain: Sequence[tuple[str, str]]) -> list[Any]:
-    try:
-        return yamlio.load_all(text, name)
-    except YamlError as exc:
-        exc.chain = exc.chain or tuple(_names(chain))
-        raise
+def _from_text(text: str, name: str, chain: Sequence[tuple[str, str]]) -> _Raw:
+    return _split(_documents(text, name, chain), name, chain, _schema_comment(text, name, chain))
+
+
+def _documents(text: str, name: str | None, chain: Sequence[tuple[str, str]]) -> list[Any]:
+    """``yamlio.load_all(text)``, memoised by the text itself, so that the claim test
+    (``is_modelopt_document``) and the read that follows it parse a file once. The documents are
+    never mutated (``_split`` builds new containers); errors are not cached."""
+    docs = _DOCUMENTS.get(text)
+    if docs is None:
+        try:
+            docs = _DOCUMENTS.put(text, yamlio.load_all(text, name))
+        except YamlError as exc:
+            exc.chain = exc.chain or tuple(_names(chain))
+            raise
+    return docs
 
 
 def _schema_comment(
@@ -407,6 +434,8 @@ def _schema_comment(
 ) -> tuple[str | None, int]:
     """``(schema, line)`` of the ``# modelopt-schema:`` comment of the leading comment block."""
     found: tuple[str | None, int] = (None, 1)
+    if "modelopt-schema:" not in text:  # no line can match: a recipe has no comment
+        return found
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if not stripped:
@@ -535,7 +564,10 @@ class _Session:
         self._registry = registry
         self.prefer = prefer_registry
         self.validate = validate
-        self.done: dict[str, Any] = {}
+        self.done: dict[Any, Any] = {}
+        self.found: dict[tuple[str, str | None], Any] = {}  # locate's answers, this call only
+        self.bases: dict[str | None, tuple[str, ...]] = {}  # where imports from a folder look
+        self.base_paths: dict[str, Path] = {}
 
     @property
     def registry(self) -> Any:
@@ -574,20 +606,39 @@ class _Session:
             choices=tried,
         )
 
-    def locate(self, ref: str, importer: Path | None) -> tuple[Path, Path] | None:
-        """``(file, base)`` for an import path, or None when it is not on disk."""
+    def locate(self, ref: str, importer: Path | None) -> tuple[Path, Path, os.stat_result] | None:
+        """``(file, base, its stat)`` for an import path, or None when it is not on disk.
+
+        Probing is the hot part of reading a recipe (a few ``stat`` calls per import), so it
+        works on strings and asks the disk once per ``(ref, importer's folder)`` per call."""
+        folder = os.path.dirname(os.path.abspath(importer)) if importer is not None else None
+        memo = (ref, folder)
+        if memo not in self.found:
+            self.found[memo] = self._probe(ref, folder)
+        return self.found[memo]
+
+    def _probe(self, ref: str, folder: str | None) -> tuple[Path, Path, os.stat_result] | None:
         path = Path(ref)
         if path.is_absolute():
-            bases: Iterable[Path] = (Path(path.anchor),)
+            bases: Iterable[str] = (path.anchor,)
             path = path.relative_to(path.anchor)
         else:
-            bases = self.search
-            if importer is not None:
-                bases = (*bases, *Path(os.path.abspath(importer)).parents)
+            if folder not in self.bases:
+                self.bases[folder] = (*map(str, self.search), *_ancestors(folder))
+            bases = self.bases[folder]
+        rel = str(path)
+        names = [rel] if path.suffix in SUFFIXES else [rel + s for s in SUFFIXES]
         for base in bases:
-            for cand in _with_suffixes(base / path):
-                if cand.is_file():
-                    return cand, base
+            for name in names:
+                cand = os.path.join(base, name)
+                try:
+                    st = os.stat(cand)
+                except (OSError, ValueError):
+                    continue
+                if stat.S_ISREG(st.st_mode):
+                    if base not in self.base_paths:
+                        self.base_paths[base] = Path(base)
+                    return Path(cand), self.base_paths[base], st
         return None
 
     def alias_entry(self, ref: str) -> tuple[str, Any] | None:
@@ -612,9 +663,10 @@ class _Session:
         return out
 
     # -- loading
-    def load_top(self, file: Path) -> Any:
-        raw = _read(file, ())
-        return self.resolve_top(raw, file, ((str(file), _key(file)),))
+    def load_top(self, file: Path, text: str | None = None) -> Any:
+        st = _stat(file)
+        raw = _read(file, (), st, text)
+        return self.resolve_top(raw, file, ((str(file), _key(file, st)),))
 
     def load_directory(self, folder: Path) -> dict[str, Any]:
         """ModelOpt's ``_load_recipe_from_dir``: metadata first, PTQ only, one file per section."""
@@ -708,13 +760,13 @@ class _Session:
         return term
 
     def load_snippet(
-        self, file: Path, key: str, chain: tuple[tuple[str, str], ...]
+        self, file: Path, key: Any, chain: tuple[tuple[str, str], ...], st: Any = None
     ) -> tuple[Any, Any, bool]:
         """``(schema term, data, resolved)`` of an imported file, once per call (``resolved``:
         no ``$import`` marker is left in the data)."""
         if key not in self.done:
             chain = (*chain, (str(file), key))
-            raw = _read(file, chain)
+            raw = _read(file, chain, st)
             schema = self.schema_of(raw, chain)
             if raw.resolvable:
                 data, resolved = self.resolve_raw(raw, file, chain, schema), True
@@ -788,10 +840,10 @@ class _Session:
                 "or a registered alias",
                 **where(),
             )
-        target, base = found
-        key = _key(target)
+        target, base, st = found
+        key = _key(target, st)
         self._check_cycle(key, str(target), raw, name, chain)
-        snippet = _read(target, (*chain, (str(target), key)))
+        snippet = _read(target, (*chain, (str(target), key)), st)
         if snippet.schema is None:  # checked before its own imports, as ModelOpt does
             raise SchemaCommentError(
                 f"Import {name!r} ({target}) must reference a snippet with a modelopt-schema "
@@ -800,7 +852,7 @@ class _Session:
                 hint=_schema_hint(snippet.body),
                 **where(),
             )
-        schema, data, resolved = self.load_snippet(target, key, chain)
+        schema, data, resolved = self.load_snippet(target, key, chain, st)
         return _Imported(
             name, ref, data, schema, snippet.schema, file=target, base=base, resolved=resolved
         )
@@ -931,6 +983,13 @@ class _Resolver:
     ) -> None:
         self.imports, self.raw, self.chain = imports, raw, chain
 
+    def child(self, node: Any, path: tuple, key: Any, schema: Any) -> Any:
+        """``value`` of ``node`` at ``key`` under ``schema``; a scalar is itself (its schema and
+        path are never needed, so they are not computed)."""
+        if isinstance(node, (dict, list)):
+            return self.value(node, (*path, key), mt.child(schema, key))
+        return node
+
     def value(self, node: Any, path: tuple, schema: Any) -> Any:
         if isinstance(node, dict):
             if IMPORT in node:
@@ -944,12 +1003,9 @@ class _Resolver:
                     return self.value(merged, path, schema)  # resolve in this file
                 merged = fresh(merged)  # walking resolved data changes nothing: copy it
                 for key, val in inline.items():
-                    merged[key] = self.value(val, (*path, key), mt.child(schema, key))
+                    merged[key] = self.child(val, path, key, schema)
                 return merged
-            return {
-                key: self.value(val, (*path, key), mt.child(schema, key))
-                for key, val in node.items()
-            }
+            return {key: self.child(val, path, key, schema) for key, val in node.items()}
         if isinstance(node, list):
             out: list[Any] = []
             element = mt.element(schema)
@@ -960,8 +1016,10 @@ class _Resolver:
                         out.extend(fresh(imp.data))
                     else:
                         out.append(fresh(imp.data))
-                else:
+                elif isinstance(entry, (dict, list)):
                     out.append(self.value(entry, (*path, index), element))
+                else:
+                    out.append(entry)
             return out
         return node
 
@@ -1266,11 +1324,31 @@ def _strip_suffix(ref: str) -> str:
     return ref
 
 
-def _key(file: Path) -> str:
+def _stat(file: Path) -> os.stat_result | None:
     try:
-        return str(file.resolve())
+        return os.stat(file)
     except OSError:
-        return str(os.path.abspath(file))
+        return None
+
+
+def _key(file: Path, st: os.stat_result | None = None) -> Any:
+    """What identifies a file for cycle detection and the per-call memo: its device and inode
+    (one file under any spelling, symlink or hard link: what ``Path.resolve`` approximates
+    with a ``lstat`` per path component), or its absolute path when it cannot be stat'ed."""
+    st = st or _stat(file)
+    return (st.st_dev, st.st_ino) if st is not None else os.path.abspath(file)
+
+
+def _ancestors(folder: str | None) -> list[str]:
+    """``folder`` and its parents, nearest first (``Path.parents`` of a file in it)."""
+    out: list[str] = []
+    while folder:
+        out.append(folder)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return out
 
 
 def _names(chain: Sequence[tuple[str, str]]) -> list[str]:

@@ -49,9 +49,9 @@ _LIST, _DICT, _ANY = "builtins.list", "builtins.dict", "typing.Any"
 
 def table() -> dict[str, Any]:
     """The exported table (``modelopt_version``, ``schemas``, ``types``, ``recipe_types``...)."""
-    found = _TABLE.get(_FILE)
+    found = _TABLE.get("table")  # a str key: this runs for every schema step of a walk
     if found is None:
-        found = _TABLE.put(_FILE, json.loads(_FILE.read_text(encoding="utf-8")))
+        found = _TABLE.put("table", json.loads(_FILE.read_text(encoding="utf-8")))
     return found
 
 
