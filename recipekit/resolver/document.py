@@ -9,15 +9,28 @@ Then ``@path.yaml`` / ``@path.yaml:section`` string values are replaced by the r
 data (relative to the referring file; includes nest; a loop is a ``CycleError`` printing the
 chain in order), and the registry's codecs decode domain values (e.g. ModelOpt's ``num_bits:
 e4m3`` -> ``(4, 3)``), both copy-on-write.
+
+Files are untrusted input (docs/security.md):
+
+* only regular files are read: the path is resolved (symlinks followed), opened without
+  blocking, and refused unless it is a regular file (a FIFO, ``/dev/zero``, a directory) or
+  larger than ``limits.MAX_FILE_BYTES`` — both checked before a byte is read;
+* an include must resolve (after ``~``, ``..`` and symlinks) inside an allowed root: the
+  directory of the top-level document (or ``base_dir``), the current directory, and the
+  ``include_roots`` the caller adds (``--include-root DIR``);
+* within one load, a file reached twice (an include diamond) is read and expanded once, and the
+  result is shared (no pass mutates document data); nesting past ``limits.MAX_DEPTH`` and more
+  than ``limits.MAX_INCLUDES`` files are errors, never a ``RecursionError``.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+import stat
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from . import caches, keys, paths, yamlio
+from . import caches, keys, limits, paths, yamlio
 from .errors import CycleError, Mark, RecipekitError, SourceError, closest
 from .yamlio import SourceMap
 
@@ -61,26 +74,64 @@ class Document:
 _FILES = caches.table("document.files", limit=512)
 
 
-def read_yaml(path: str | os.PathLike, *, cache: bool = True) -> tuple[Any, SourceMap]:
-    """Parse one YAML/JSON file (single document) with marks; cached by path, mtime and size."""
-    file = os.path.abspath(os.fspath(path))
-    try:
-        st = os.stat(file)
-    except OSError as exc:
+def _regular(path: str | os.PathLike, st: os.stat_result) -> None:
+    """Refuse anything but a regular file of at most ``limits.MAX_FILE_BYTES``."""
+    if not stat.S_ISREG(st.st_mode):
         raise SourceError(
-            f"cannot read {path}: {exc.strerror}", expected="an existing YAML file"
-        ) from None
-    key = (file, st.st_mtime_ns, st.st_size)
+            f"cannot read {path}: not a regular file",
+            expected="a regular YAML/JSON file (not a directory, FIFO or device)",
+        )
+    if st.st_size > limits.MAX_FILE_BYTES:
+        raise SourceError(
+            f"cannot read {path}: {st.st_size:,} bytes is more than the limit of"
+            f" {limits.MAX_FILE_BYTES:,} (limits.MAX_FILE_BYTES)",
+            expected="a recipe file of modest size",
+        )
+
+
+def _stat(path: str | os.PathLike) -> tuple[str, os.stat_result]:
+    """The resolved path of ``path`` (symlinks followed) and its status, as a ``SourceError``."""
+    real = os.path.realpath(os.fspath(path))
+    try:
+        return real, os.stat(real)
+    except (OSError, ValueError) as exc:
+        why = getattr(exc, "strerror", None) or str(exc)
+        raise SourceError(f"cannot read {path}: {why}", expected="an existing YAML file") from None
+
+
+def read_text(path: str | os.PathLike) -> str:
+    """The text of a regular file of bounded size: symlinks resolved, opened without blocking
+    (a FIFO never hangs), checked again on the open descriptor, read up to the limit only."""
+    real, st = _stat(path)
+    _regular(path, st)
+    try:
+        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as handle:
+            _regular(path, os.fstat(handle.fileno()))
+            raw = handle.read(limits.MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(raw) > limits.MAX_FILE_BYTES:
+        _regular(path, os.stat_result((stat.S_IFREG, 0, 0, 0, 0, 0, len(raw), 0, 0, 0)))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"cannot read {path}: not UTF-8 text ({exc.reason})") from None
+
+
+def read_yaml(path: str | os.PathLike, *, cache: bool = True) -> tuple[Any, SourceMap]:
+    """Parse one YAML/JSON file (single document) with marks; cached by path, mtime and size.
+    A ``.json`` file is read with JSON's number rules."""
+    real, st = _stat(path)
+    _regular(path, st)
+    key = (real, st.st_mtime_ns, st.st_size)
     hit = _FILES.get(key) if cache else None
     if hit is not None:
         return hit
-    try:
-        with open(file, encoding="utf-8") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(f"cannot read {path}: {exc}") from None
+    text = read_text(path)
     marks = SourceMap()
-    data = yamlio.load(text, os.fspath(path), marks)
+    json = os.fspath(path).lower().endswith(".json")
+    data = yamlio.load(text, os.fspath(path), marks, json=json)
     if cache:
         _FILES.put(key, (data, marks))
     return data, marks
@@ -108,18 +159,38 @@ def parse_include(value: str) -> tuple[str, str | None] | None:
 
 
 class Loader:
-    """Expands ``@`` includes and applies decoders, recording marks into one ``Document``."""
+    """Expands ``@`` includes and applies decoders, recording marks into one ``Document``.
 
-    def __init__(self, decoders: Sequence[Decoder] = (), *, cache: bool = True) -> None:
+    ``include_roots`` are directories an include may read from, besides the directory of the
+    top-level document (or ``base_dir``) and the current directory."""
+
+    def __init__(
+        self,
+        decoders: Sequence[Decoder] = (),
+        *,
+        cache: bool = True,
+        include_roots: Iterable[str | os.PathLike] = (),
+    ) -> None:
         self.decoders = tuple(decoders)
         self.cache = cache
+        self.include_roots = tuple(os.path.realpath(os.fspath(r)) for r in include_roots)
+        self._roots: tuple[str, ...] = ()
+        #: (resolved file, section) -> expanded data, for the load in progress only
+        self._expanded: dict[tuple[str, str | None], Any] = {}
+
+    def _start(self, home: str | None) -> None:
+        """A new load: the allowed roots are ``home``, the current directory and the extras."""
+        roots = [os.path.realpath(home)] if home else []
+        roots += [os.path.realpath(os.getcwd()), *self.include_roots]
+        self._roots = tuple(dict.fromkeys(roots))
+        self._expanded = {}
 
     def from_file(self, path: str | os.PathLike) -> Document:
         data, marks = read_yaml(path, cache=self.cache)
+        top = os.path.realpath(os.fspath(path))
+        self._start(os.path.dirname(top))
         doc = Document(None, os.fspath(path), [marks], [os.path.abspath(path)])
-        doc.data = self.expand(
-            data, doc, os.path.dirname(os.path.abspath(path)), (os.path.abspath(path),), ()
-        )
+        doc.data = self.expand(data, doc, os.path.dirname(os.path.abspath(path)), (top,), ())
         return doc
 
     def from_text(
@@ -128,6 +199,7 @@ class Loader:
         marks = SourceMap()
         data = yamlio.load(text, file, marks)
         doc = Document(None, file, [marks])
+        self._start(base_dir)
         doc.data = self.expand(data, doc, base_dir or os.getcwd(), (), ())
         return doc
 
@@ -140,6 +212,7 @@ class Loader:
         if not includes:
             doc.data = data
             return doc
+        self._start(base_dir)
         doc.data = self.expand(data, doc, base_dir or os.getcwd(), (), (), from_yaml=False)
         return doc
 
@@ -155,59 +228,44 @@ class Loader:
         from_yaml: bool = True,
     ) -> Any:
         """Copy-on-write walk: includes expanded; decoders applied to values read from YAML
-        (the whole document, or only the included files when the document is Python data)."""
-        if isinstance(value, dict):
-            out, changed = {}, False
-            for key, item in value.items():
-                new = self._include_or_expand(
-                    item, doc, base, chain, (*path, key), value, key, from_yaml
+        (the whole document, or only the included files when the document is Python data).
+        One frame per level of nesting (two per include), bounded by ``limits.MAX_DEPTH``."""
+        if not isinstance(value, (dict, list)):
+            return value
+        if len(path) >= limits.MAX_DEPTH:
+            raise too_deep(path, doc.where(value))
+        is_dict = isinstance(value, dict)
+        items = value.items() if is_dict else enumerate(value)
+        out: Any = {} if is_dict else []
+        changed = False
+        for key, item in items:
+            if isinstance(item, str):
+                ref = parse_include(item)
+                new = (
+                    item
+                    if ref is None
+                    else self._include(ref, doc, base, chain, (*path, key), doc.where(value, key))
                 )
+            elif isinstance(item, (dict, list)):
+                new = self.expand(item, doc, base, chain, (*path, key), from_yaml=from_yaml)
+            else:
+                new = item
+            if is_dict:
                 if from_yaml:
                     new = self._decode(key, new)
-                changed |= new is not item
                 out[key] = new
-            if not changed:
-                return value
-            copy_marks(doc, value, out)
-            return out
-        if isinstance(value, list):
-            out_list, changed = [], False
-            for index, item in enumerate(value):
-                new = self._include_or_expand(
-                    item, doc, base, chain, (*path, index), value, index, from_yaml
-                )
-                changed |= new is not item
-                out_list.append(new)
-            if not changed:
-                return value
-            copy_marks(doc, value, out_list)
-            return out_list
-        return value
+            else:
+                out.append(new)
+            changed |= new is not item
+        if not changed:
+            return value
+        copy_marks(doc, value, out)
+        return out
 
     def _decode(self, key: object, value: Any) -> Any:
         for decode in self.decoders:
             value = decode(key, value)
         return value
-
-    def _include_or_expand(
-        self,
-        item: Any,
-        doc: Document,
-        base: str,
-        chain: tuple[str, ...],
-        path: tuple,
-        parent: object,
-        key: object,
-        from_yaml: bool,
-    ) -> Any:
-        if isinstance(item, str):
-            ref = parse_include(item)
-            if ref is None:
-                return item
-            return self._include(ref, doc, base, chain, path, doc.where(parent, key))
-        if isinstance(item, (dict, list)):
-            return self.expand(item, doc, base, chain, path, from_yaml=from_yaml)
-        return item
 
     def _include(
         self,
@@ -219,7 +277,7 @@ class Loader:
         mark: Mark | None,
     ) -> Any:
         rel, section = ref
-        file = os.path.normpath(os.path.join(base, os.path.expanduser(rel)))
+        file = self._confined(rel, base, path, mark)
         if file in chain:
             loop = [*chain[chain.index(file) :], file]
             raise CycleError(
@@ -229,6 +287,11 @@ class Loader:
                 chain=[os.path.relpath(f) for f in loop],
                 expected="an include graph without cycles",
             )
+        # Expanded once per load: a file whose expansion finished has no cycle below it, so the
+        # chain that reaches it again cannot close one through it either.
+        done = self._expanded.get((file, section), _NOT_YET)
+        if done is not _NOT_YET:
+            return done
         if not os.path.exists(file):
             raise SourceError(
                 f"included file {rel!r} does not exist (looked for {file})",
@@ -236,15 +299,52 @@ class Loader:
                 mark=mark,
                 expected="a path relative to the including file",
             )
+        if len(doc.files) >= limits.MAX_INCLUDES:
+            raise SourceError(
+                f"more than {limits.MAX_INCLUDES:,} included files (limits.MAX_INCLUDES)",
+                path=path,
+                mark=mark,
+            )
         try:
             data, marks = read_yaml(file, cache=self.cache)
         except RecipekitError as exc:
             raise exc.located(path=path, mark=mark) from None
-        doc.marks.append(marks)
-        doc.files.append(file)
+        if file not in doc.files:
+            doc.marks.append(marks)
+            doc.files.append(file)
         if section:
             data = _select(data, section, rel, path, mark)
-        return self.expand(data, doc, os.path.dirname(file), (*chain, file), path)
+        result = self.expand(data, doc, os.path.dirname(file), (*chain, file), path)
+        self._expanded[(file, section)] = result
+        return result
+
+    def _confined(self, rel: str, base: str, path: tuple, mark: Mark | None) -> str:
+        """The resolved path of include ``rel``; an error unless it lies inside an allowed root
+        (``~``, ``..``, absolute paths and symlinks are all judged by where they end up)."""
+        file = os.path.realpath(os.path.join(base, os.path.expanduser(rel)))
+        roots = self._roots or (os.path.realpath(os.getcwd()), *self.include_roots)
+        if any(file == root or file.startswith(root.rstrip(os.sep) + os.sep) for root in roots):
+            return file
+        raise SourceError(
+            f"included file {rel!r} resolves to {file}, outside the allowed include roots",
+            path=path,
+            mark=mark,
+            expected="a file under " + ", ".join(roots),
+            hint="allow its directory with --include-root DIR (include_roots=[DIR] in Python)",
+        )
+
+
+_NOT_YET = object()
+
+
+def too_deep(path: tuple, mark: Mark | None = None) -> SourceError:
+    """The error for data nested past ``limits.MAX_DEPTH`` (instead of a ``RecursionError``)."""
+    return SourceError(
+        f"the document is nested too deeply (more than {limits.MAX_DEPTH} levels)",
+        path=path[:8],
+        mark=mark,
+        expected=f"at most {limits.MAX_DEPTH} levels of nesting (limits.MAX_DEPTH)",
+    )
 
 
 def _scan_strings(value: Any) -> tuple[bool, bool]:

@@ -41,11 +41,12 @@ def format_path(path: Sequence[object]) -> str:
     return out or "<root>"
 
 
-def closest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
+def closest(word: object, choices: Iterable[object], n: int = 3) -> list[str]:
     """The few ``choices`` closest to ``word`` (substring matches first, then difflib)."""
     import difflib  # only when an error is being built
 
-    pool = sorted(set(choices))
+    word = str(word)  # keys may be ints, None, ...: never crash while reporting a problem
+    pool = sorted({str(c) for c in choices})
     lowered = word.lower()
     near = [c for c in pool if lowered and (lowered in c.lower() or c.lower() in lowered)]
     near.sort(key=lambda c: (abs(len(c) - len(word)), c))
