@@ -38,6 +38,14 @@ def _parser() -> argparse.ArgumentParser:
             metavar="PREFIX",
             help="let documents import modules under PREFIX for _target_ (repeatable; '*' allows all)",
         )
+        p.add_argument(  # hardening (issue 10)
+            "--include-root",
+            action="append",
+            default=[],
+            metavar="DIR",
+            help="let @file includes read under DIR too (repeatable; by default only the"
+            " document's directory and the current directory)",
+        )
 
     p = sub.add_parser(
         "resolve", help="resolve a recipe (registered name or YAML file) and print it"
@@ -170,6 +178,7 @@ def _resolve(args: argparse.Namespace) -> int:
         args.overrides,
         allow_imports=_allow(args),
         record=args.form == "annotated",
+        include_roots=args.include_root,
     )
     _write(dump(res, form=args.form, format=args.format), args.output)
     return EXIT_OK
@@ -253,8 +262,11 @@ def _diff(args: argparse.Namespace) -> int:
 
     from recipekit.resolver.api import dump, resolve
 
-    left = dump(resolve(_target(args.a), allow_imports=_allow(args)))
-    right = dump(resolve(_target(args.b), args.overrides, allow_imports=_allow(args)))
+    roots = args.include_root
+    left = dump(resolve(_target(args.a), allow_imports=_allow(args), include_roots=roots))
+    right = dump(
+        resolve(_target(args.b), args.overrides, allow_imports=_allow(args), include_roots=roots)
+    )
     label_b = args.b + (" " + " ".join(args.overrides) if args.overrides else "")
     sys.stdout.writelines(
         difflib.unified_diff(
@@ -270,7 +282,11 @@ def _explain(args: argparse.Namespace) -> int:
     from recipekit.resolver.serialize import scalar_text, to_plain
 
     res = resolve_full(
-        _target(args.target), args.overrides, allow_imports=_allow(args), record=True
+        _target(args.target),
+        args.overrides,
+        allow_imports=_allow(args),
+        record=True,
+        include_roots=args.include_root,
     )
     path, origin = explain(res, args.path)
     node = res.data
@@ -302,7 +318,9 @@ def _check(args: argparse.Namespace) -> int:
     for file in args.files:
         try:
             doc = load_document(
-                file if file.endswith((".yaml", ".yml", ".json")) else _as_path(file), registry=reg
+                file if file.endswith((".yaml", ".yml", ".json")) else _as_path(file),
+                registry=reg,
+                include_roots=args.include_root,
             )
             doc.data = interpolate(doc)
             problems += check(doc, reg, _allow(args))

@@ -77,11 +77,15 @@ _MODELOPT_HINT = re.compile(r"\$import|^imports\s*:", re.M)
 
 
 def load_document(
-    source: Source, *, registry: Registry | None = None, base_dir: str | None = None
+    source: Source,
+    *,
+    registry: Registry | None = None,
+    base_dir: str | None = None,
+    include_roots: Iterable[str] = (),  # hardening (issue 10): extra roots for @file includes
 ) -> Document:
     """Pass 1: any source as a ``Document`` (includes expanded, codecs decoded)."""
     reg = _registry(registry)
-    loader = Loader(_decoders(reg))
+    loader = Loader(_decoders(reg), include_roots=include_roots)
     if isinstance(source, Document):
         return source
     if isinstance(source, os.PathLike):
@@ -134,8 +138,9 @@ def _is_modelopt_file(path: str) -> bool:
     key = (os.path.abspath(path), st.st_mtime_ns, st.st_size)
     found = _KINDS.get(key)
     if found is None:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            head = handle.read()
+        from .document import read_text  # hardening (issue 10): a bounded read of a regular file
+
+        head = read_text(path)
         found = False
         if _MODELOPT_HINT.search(head):
             from recipekit.interop.modelopt_imports import is_modelopt_document
@@ -175,12 +180,15 @@ def resolve_full(
     allow_imports: nodes.AllowImports = (),
     record: bool = False,
     base_dir: str | None = None,
+    include_roots: Iterable[str] = (),
 ) -> Resolution:
-    """Resolve ``source`` and keep the document, the pre-override data and provenance."""
+    """Resolve ``source`` and keep the document, the pre-override data and provenance.
+    ``include_roots`` are directories ``@file`` includes may read besides the document's own
+    directory and the current one (see docs/security.md)."""
     reg = _registry(registry)
     texts = tuple(overrides)
     try:
-        doc = load_document(source, registry=reg, base_dir=base_dir)
+        doc = load_document(source, registry=reg, base_dir=base_dir, include_roots=include_roots)
         doc.data = interpolate(doc)
         problems = check(doc, reg, allow_imports)
         parsed: list[ov.Override] = []
@@ -194,7 +202,7 @@ def resolve_full(
         base = data
         if parsed:
             base = _snapshot(data)
-            data = _apply_overrides(data, parsed, builder, reg, allow_imports)
+            data = _apply_overrides(data, parsed, builder, reg, allow_imports, include_roots)
         for hook in reg.hooks:
             try:
                 data = hook(data)
@@ -243,9 +251,14 @@ def _snapshot(value: Any) -> Any:
 
 
 def _apply_overrides(
-    data: Any, parsed: Sequence[ov.Override], builder: Builder, reg: Registry, allow: Any
+    data: Any,
+    parsed: Sequence[ov.Override],
+    builder: Builder,
+    reg: Registry,
+    allow: Any,
+    include_roots: Iterable[str] = (),
 ) -> Any:
-    loader = Loader(_decoders(reg))
+    loader = Loader(_decoders(reg), include_roots=include_roots)
 
     def build_value(value: Any, path: tuple) -> Any:
         sub = loader.from_data(value) if isinstance(value, (str, dict, list)) else Document(value)
@@ -271,19 +284,32 @@ def resolve(
     registry: Registry | None = None,
     allow_imports: nodes.AllowImports = (),
     base_dir: str | None = None,
+    include_roots: Iterable[str] = (),
 ) -> Any:
     """Resolve a registered name (optionally in call syntax), a YAML path, YAML text or plain
     data into plain data, applying dot-list ``overrides`` to the result.
 
     Raises ``RecipekitError`` (often a ``ProblemReport`` of several problems) for bad input."""
     return resolve_full(
-        source, overrides, registry=registry, allow_imports=allow_imports, base_dir=base_dir
+        source,
+        overrides,
+        registry=registry,
+        allow_imports=allow_imports,
+        base_dir=base_dir,
+        include_roots=include_roots,
     ).data
 
 
-def load(path: str | os.PathLike, *, registry: Registry | None = None) -> Any:
+def load(
+    path: str | os.PathLike,
+    *,
+    registry: Registry | None = None,
+    include_roots: Iterable[str] = (),
+) -> Any:
     """The document at ``path`` with ``@`` includes expanded, before interpolation and building."""
-    return load_document(FilePath(os.fspath(path)), registry=registry).data
+    return load_document(
+        FilePath(os.fspath(path)), registry=registry, include_roots=include_roots
+    ).data
 
 
 def dump(

@@ -177,13 +177,15 @@ class Loader:
         self._roots: tuple[str, ...] = ()
         #: (resolved file, section) -> expanded data, for the load in progress only
         self._expanded: dict[tuple[str, str | None], Any] = {}
+        #: id(expanded container) -> (values it holds once shared parts are counted, container)
+        self._sizes: dict[int, tuple[int, Any]] = {}
 
     def _start(self, home: str | None) -> None:
         """A new load: the allowed roots are ``home``, the current directory and the extras."""
         roots = [os.path.realpath(home)] if home else []
         roots += [os.path.realpath(os.getcwd()), *self.include_roots]
         self._roots = tuple(dict.fromkeys(roots))
-        self._expanded = {}
+        self._expanded, self._sizes = {}, {}
 
     def from_file(self, path: str | os.PathLike) -> Document:
         data, marks = read_yaml(path, cache=self.cache)
@@ -237,7 +239,8 @@ class Loader:
         is_dict = isinstance(value, dict)
         items = value.items() if is_dict else enumerate(value)
         out: Any = {} if is_dict else []
-        changed = False
+        changed, size = False, 1
+        sizes = self._sizes
         for key, item in items:
             if isinstance(item, str):
                 ref = parse_include(item)
@@ -257,10 +260,19 @@ class Loader:
             else:
                 out.append(new)
             changed |= new is not item
-        if not changed:
-            return value
-        copy_marks(doc, value, out)
-        return out
+            size += sizes[id(new)][0] if id(new) in sizes else 1
+        if size > limits.MAX_NODES:  # a file included twice per level doubles at each level
+            raise SourceError(
+                f"includes expand to more than {limits.MAX_NODES:,} values (limits.MAX_NODES)",
+                path=path,
+                mark=doc.where(value),
+                expected="includes that do not multiply the document",
+            )
+        if changed:
+            copy_marks(doc, value, out)
+            value = out
+        sizes[id(value)] = (size, value)
+        return value
 
     def _decode(self, key: object, value: Any) -> Any:
         for decode in self.decoders:

@@ -21,6 +21,12 @@ Grammar (one override per command-line word; quote it in a shell)::
 Overrides apply in the order given, after every factory has run, so list indexes count spliced
 items. (NeMo-Run applies them before building and non-dotted keys first; see
 docs/compatibility.md.)
+
+Overrides never mutate an object a factory returned: every container and dataclass along the
+override path is copied (shallowly, once per override) before it is changed, so a factory that
+returns a module-level object — even a frozen dataclass — finds it unchanged next time. Operator
+results are bounded: a string, list or mapping longer than ``limits.MAX_SIZE`` is an error
+before it is built (``s*=1000000000``).
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 
-from . import paths
+from . import limits, paths
 from .errors import BadOverrideError, RecipekitError, closest, format_path
 
 _OPS = ("+=", "-=", "*=", "/=", "=")
@@ -68,6 +74,11 @@ def parse(text: str, parse_value: Callable[[str, Any], Any]) -> Override:
     key, op, raw = split
     if delete:
         return Override(text, _steps(key, text), "del")
+    if add and op != "=":
+        raise BadOverrideError(
+            f"override {text!r}: '+' adds a new key and takes '=' only",
+            expected="+NEW.PATH=VALUE, or PATH" + op + "VALUE for an existing path",
+        )
     steps = _steps(key, text)
     last = steps[-1].key if steps[-1].select is None else None
     return Override(text, steps, op, parse_value(raw, last), add)
@@ -107,11 +118,17 @@ def _steps(key: str, text: str) -> tuple[Step, ...]:
     for part in parts:
         if not part:
             raise BadOverrideError(f"empty path segment in {text!r}", expected="a.b.c")
-        name, _, rest = part.partition("[")
+        shape = _PART.fullmatch(part)
+        if shape is None:
+            raise BadOverrideError(
+                f"bad path segment {part!r} in {text!r} (unbalanced brackets?)",
+                expected="key, key[index] or key[field=value]",
+            )
+        name, rest = shape.group(1), shape.group(2)
         if name:
             steps.append(Step(name))
         if rest:
-            for sel in re.findall(r"\[([^\]]*)\]", "[" + rest):
+            for sel in re.findall(r"\[([^\]]*)\]", rest):
                 if "=" in sel:
                     field, _, value = sel.partition("=")
                     steps.append(Step(select=(field.strip(), value.strip().strip("'\""))))
@@ -121,7 +138,13 @@ def _steps(key: str, text: str) -> tuple[Step, ...]:
                     raise BadOverrideError(
                         f"bad selector [{sel}] in {text!r}", expected="[index] or [field=value]"
                     )
+    if not steps:
+        raise BadOverrideError(f"override {text!r} names no path", expected="PATH=VALUE")
     return tuple(steps)
+
+
+#: One path segment: a key (no brackets) followed by any number of ``[...]`` selectors.
+_PART = re.compile(r"([^\[\]]*)((?:\[[^\]]*\])*)")
 
 
 def apply(
@@ -135,11 +158,12 @@ def apply(
     value = override.value
     root = {"": data}
     targets: list[tuple[Any, Any, tuple]] = [(root, "", ())]  # (parent, key, concrete path)
+    owned: set[int] = {id(root)}  # containers this override copied (and so may change)
     for depth, step in enumerate(override.steps):
         is_last = depth == len(override.steps) - 1
         new_targets = []
         for parent, key, path in targets:
-            node = paths.get(parent, key)
+            node = _own(parent, key, owned)
             if step.select is not None:
                 field, wanted = step.select
                 if not isinstance(node, list):
@@ -199,8 +223,49 @@ def apply(
     return root[""]
 
 
+def _own(parent: Any, key: Any, owned: set[int]) -> Any:
+    """``parent[key]``, replaced first by a shallow copy unless this override made it: copy on
+    write along the override path, so no object a factory returned is ever changed."""
+    node = paths.get(parent, key)
+    if id(node) in owned:
+        return node
+    if isinstance(node, dict):
+        copy: Any = dict(node)
+    elif isinstance(node, list):
+        copy = list(node)
+    elif paths.is_record(node):
+        import copy as copying
+
+        copy = copying.copy(node)
+    else:
+        return node  # a scalar: replaced, never changed in place
+    paths.put(parent, key, copy)
+    owned.add(id(copy))
+    return copy
+
+
+def _bounded(override: Override, current: Any, value: Any, path: tuple) -> None:
+    """Refuse, before building it, a string/list/mapping result longer than ``limits.MAX_SIZE``."""
+    op, size = override.op, None
+    sized = (str, bytes, list, tuple, dict)
+    if op == "*=":
+        for seq, times in ((current, value), (value, current)):
+            if isinstance(seq, sized) and isinstance(times, int) and not isinstance(times, bool):
+                size = len(seq) * max(times, 0)
+    elif op == "+=" and isinstance(current, sized):
+        size = len(current) + (len(value) if isinstance(value, sized) else 1)
+    if size is not None and size > limits.MAX_SIZE:
+        raise BadOverrideError(
+            f"override {override.text!r}: the result at {format_path(path)} would hold"
+            f" {size:,} items, more than {limits.MAX_SIZE:,} (limits.MAX_SIZE)",
+            path=path,
+            expected=f"results of at most {limits.MAX_SIZE:,} items",
+        )
+
+
 def _operate(override: Override, current: Any, value: Any, path: tuple) -> Any:
     op = override.op
+    _bounded(override, current, value, path)
     try:
         if op == "+=":
             if isinstance(current, list):

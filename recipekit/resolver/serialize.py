@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from . import keys, paths
+from . import keys, limits, paths
 from .errors import BadArgumentError, format_path
 
 FORMS = ("expanded", "annotated", "factory", "nemo-run")
@@ -44,9 +44,16 @@ def to_plain(
     nemo: bool = False,
     path: tuple = (),
 ) -> Any:
-    """Plain YAML/JSON-ready data; raises ``BadArgumentError`` naming the path of anything else."""
+    """Plain YAML/JSON-ready data; raises ``BadArgumentError`` naming the path of anything else
+    (and of data nested deeper than ``limits.MAX_DEPTH``, instead of a ``RecursionError``)."""
     if value is None or isinstance(value, (str, bool, int)):
         return value
+    if len(path) > limits.MAX_DEPTH:  # hardening (issue 10)
+        raise BadArgumentError(
+            f"cannot serialize data nested too deeply (more than {limits.MAX_DEPTH} levels)",
+            path=path[:8],
+            expected=f"at most {limits.MAX_DEPTH} levels of nesting (limits.MAX_DEPTH)",
+        )
     if isinstance(value, float):
         if json_keys and not math.isfinite(value):
             return str(value)
