@@ -154,6 +154,13 @@ class BadArgumentError(RecipekitError):
     title = "bad argument"
 
 
+class CallSyntaxError(BadArgumentError):
+    """A ``_factory_`` string is not exactly ``NAME`` or ``NAME(literal args)``; ``column`` is
+    the 1-based position in that string where it stops being one."""
+
+    title = "bad call syntax"
+
+
 class BadFieldError(BadArgumentError):
     """A sibling key of ``_factory_`` names no field of the factory's result."""
 
