@@ -148,6 +148,10 @@ def _str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
 _Dumper.add_representer(str, _str_presenter)
 
 
+_OneLine = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_UNFOLDED = 1 << 30  # no line folding inside one token
+
+
 def emit_yaml(plain: Any, *, sort_keys: bool = False) -> str:
     return yaml.dump(
         plain,
@@ -165,9 +169,22 @@ def emit_json(plain: Any) -> str:
     return json.dumps(plain, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
+#: Line breaks YAML knows: a scalar holding one is written double-quoted, on one line.
+_BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")
+
+
 def scalar_text(value: Any) -> str:
-    """One scalar as a YAML flow token (``e4m3``, ``'*'``, ``null``, ``16``)."""
-    text = yaml.dump(value, Dumper=_Dumper, default_flow_style=True, allow_unicode=True, width=4096)
+    """One scalar as a YAML flow token (``e4m3``, ``'*'``, ``null``, ``16``), always on one line
+    (multi-line strings double-quoted with escapes, never folded), so it can sit after a key in
+    the annotated form."""
+    if isinstance(value, str) and any(b in value for b in _BREAKS):
+        text = yaml.dump(
+            value, Dumper=_OneLine, default_style='"', allow_unicode=True, width=_UNFOLDED
+        )
+        return text[: -len("\n...\n")] if text.endswith("\n...\n") else text.rstrip("\n")
+    text = yaml.dump(
+        value, Dumper=_Dumper, default_flow_style=True, allow_unicode=True, width=_UNFOLDED
+    )
     text = text[: -len("\n...\n")] if text.endswith("\n...\n") else text.rstrip("\n")
     return text
 
