@@ -213,12 +213,14 @@ def annotated(
                 prefix = lead if (lead is not None and first) else pad
                 first = False
                 key = scalar_text(k)
+                # YAML allows implicit keys of up to 1024 characters; longer ones are explicit
+                head = f"{prefix}{key}:" if len(key) < 1000 else f"{prefix}? {key}\n{pad}:"
                 if isinstance(v, (dict, list)) and v:
-                    lines.append(f"{prefix}{key}:{comment}")
+                    lines.append(f"{head}{comment}")
                     walk(v, key_path, indent + 2, origin)
                 else:
                     lines.append(
-                        f"{prefix}{key}: {scalar_text(v) if not isinstance(v, (dict, list)) else ('{}' if isinstance(v, dict) else '[]')}{comment}"
+                        f"{head} {scalar_text(v) if not isinstance(v, (dict, list)) else ('{}' if isinstance(v, dict) else '[]')}{comment}"
                     )
             return
         if isinstance(value, list):
