@@ -325,7 +325,10 @@ def fold(
     if same(base, final):
         return document
     if isinstance(document, dict) and keys.FACTORY in document:
-        return _merge_siblings(dict(document), _diff(base, final, path))
+        diff = _diff(base, final, path)
+        if not isinstance(diff, dict):  # the node's value was replaced by a non-mapping
+            return final
+        return _merge_siblings(dict(document), diff)
     if (
         isinstance(document, dict)
         and keys.TARGET not in document
