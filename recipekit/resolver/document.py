@@ -91,8 +91,8 @@ def _regular(path: str | os.PathLike, st: os.stat_result) -> None:
 
 def _stat(path: str | os.PathLike) -> tuple[str, os.stat_result]:
     """The resolved path of ``path`` (symlinks followed) and its status, as a ``SourceError``."""
-    real = os.path.realpath(os.fspath(path))
     try:
+        real = os.path.realpath(os.fspath(path))
         return real, os.stat(real)
     except (OSError, ValueError) as exc:
         why = getattr(exc, "strerror", None) or str(exc)
@@ -333,7 +333,12 @@ class Loader:
     def _confined(self, rel: str, base: str, path: tuple, mark: Mark | None) -> str:
         """The resolved path of include ``rel``; an error unless it lies inside an allowed root
         (``~``, ``..``, absolute paths and symlinks are all judged by where they end up)."""
-        file = os.path.realpath(os.path.join(base, os.path.expanduser(rel)))
+        try:
+            file = os.path.realpath(os.path.join(base, os.path.expanduser(rel)))
+        except (OSError, ValueError) as exc:  # an embedded NUL, a name too long, a symlink loop
+            raise SourceError(
+                f"bad include path {rel[:200]!r}: {exc}", path=path, mark=mark
+            ) from None
         roots = self._roots or (os.path.realpath(os.getcwd()), *self.include_roots)
         if any(file == root or file.startswith(root.rstrip(os.sep) + os.sep) for root in roots):
             return file

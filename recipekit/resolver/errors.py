@@ -45,7 +45,7 @@ def closest(word: object, choices: Iterable[object], n: int = 3) -> list[str]:
     """The few ``choices`` closest to ``word`` (substring matches first, then difflib)."""
     import difflib  # only when an error is being built
 
-    word = str(word)  # keys may be ints, None, ...: never crash while reporting a problem
+    word = str(word)[:100]  # keys may be ints, None...; a huge word must not make difflib slow
     pool = sorted({str(c) for c in choices})
     lowered = word.lower()
     near = [c for c in pool if lowered and (lowered in c.lower() or c.lower() in lowered)]
