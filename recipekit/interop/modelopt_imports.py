@@ -67,6 +67,7 @@ import yaml
 from recipekit.factories.codecs import EXMY_KEYS, EXMY_PATTERN, decode_exmy
 from recipekit.resolver import caches, yamlio
 from recipekit.resolver.build import fresh
+from recipekit.resolver.document import read_text
 from recipekit.resolver.errors import (
     CallError,
     CycleError,
@@ -270,7 +271,7 @@ def _read(file: Path, chain: Sequence[tuple[str, str]]) -> _Raw:
         hit = _RAW.get(key)
         if hit is not None:
             return hit
-        text = file.read_text(encoding="utf-8")
+        text = read_text(file)  # hardening (issue 10): regular files within the size limit
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceError(f"cannot read {file}: {exc}", chain=_names(chain)) from exc
     raw = _split(_parse(text, str(file), chain), str(file), chain)
