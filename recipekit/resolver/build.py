@@ -267,7 +267,8 @@ class Builder:
                     )
         init = {k: v for k, v in changes.items() if fields[k].init}
         try:
-            new = paths.dataclasses_module().replace(obj, **init) if init else obj
+            # hardening (issue 10): never set fields on the object the factory returned
+            new = paths.dataclasses_module().replace(obj, **init) if init else _copy(obj)
         except Exception as exc:
             raise CallError(
                 f"setting {', '.join(init)} on {type(obj).__name__} failed: {type(exc).__name__}: {exc}",
@@ -311,6 +312,12 @@ class Builder:
             raise CallError(
                 f"{name}(...) raised {type(exc).__name__}: {exc}", path=where, mark=mark
             ) from exc
+
+
+def _copy(obj: Any) -> Any:
+    import copy
+
+    return copy.copy(obj)
 
 
 def _param_names(call: Call, registry: Registry) -> list[str]:
