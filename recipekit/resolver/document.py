@@ -90,9 +90,10 @@ def _regular(path: str | os.PathLike, st: os.stat_result) -> None:
 
 
 def _stat(path: str | os.PathLike) -> tuple[str, os.stat_result]:
-    """The resolved path of ``path`` (symlinks followed) and its status, as a ``SourceError``."""
+    """The absolute path of ``path`` and the status of the file it names (symlinks followed),
+    or a ``SourceError``."""
     try:
-        real = os.path.realpath(os.fspath(path))
+        real = os.path.abspath(os.fspath(path))
         return real, os.stat(real)
     except (OSError, ValueError) as exc:
         why = getattr(exc, "strerror", None) or str(exc)
@@ -174,25 +175,35 @@ class Loader:
         self.decoders = tuple(decoders)
         self.cache = cache
         self.include_roots = tuple(os.path.realpath(os.fspath(r)) for r in include_roots)
-        self._roots: tuple[str, ...] = ()
+        self._home: str | None = None
+        self._roots: tuple[str, ...] | None = None
         #: (resolved file, section) -> expanded data, for the load in progress only
         self._expanded: dict[tuple[str, str | None], Any] = {}
         #: id(expanded container) -> (values it holds once shared parts are counted, container)
         self._sizes: dict[int, tuple[int, Any]] = {}
 
     def _start(self, home: str | None) -> None:
-        """A new load: the allowed roots are ``home``, the current directory and the extras."""
-        roots = [os.path.realpath(home)] if home else []
-        roots += [os.path.realpath(os.getcwd()), *self.include_roots]
-        self._roots = tuple(dict.fromkeys(roots))
+        """A new load: the allowed roots are ``home``, the current directory and the extras
+        (resolved on the first include: most documents have none)."""
+        self._home, self._roots = home, None
         self._expanded, self._sizes = {}, {}
+
+    def roots(self) -> tuple[str, ...]:
+        """The directories includes of the load in progress may read from (symlinks resolved)."""
+        if self._roots is None:
+            home = [os.path.realpath(self._home)] if self._home else []
+            # getcwd() is already free of symlinks
+            self._roots = tuple(dict.fromkeys([*home, os.getcwd(), *self.include_roots]))
+        return self._roots
 
     def from_file(self, path: str | os.PathLike) -> Document:
         data, marks = read_yaml(path, cache=self.cache)
-        top = os.path.realpath(os.fspath(path))
+        top = os.path.abspath(os.fspath(path))
         self._start(os.path.dirname(top))
-        doc = Document(None, os.fspath(path), [marks], [os.path.abspath(path)])
-        doc.data = self.expand(data, doc, os.path.dirname(os.path.abspath(path)), (top,), ())
+        doc = Document(None, os.fspath(path), [marks], [top])
+        # (the chain holds resolved paths; a top file reached through a symlink is caught one
+        # include later)
+        doc.data = self.expand(data, doc, os.path.dirname(top), (top,), ())
         return doc
 
     def from_text(
@@ -260,7 +271,8 @@ class Loader:
             else:
                 out.append(new)
             changed |= new is not item
-            size += sizes[id(new)][0] if id(new) in sizes else 1
+            found = sizes.get(id(new))  # only containers are there, kept alive: ids are unique
+            size += found[0] if found else 1
         if size > limits.MAX_NODES:  # a file included twice per level doubles at each level
             raise SourceError(
                 f"includes expand to more than {limits.MAX_NODES:,} values (limits.MAX_NODES)",
@@ -339,7 +351,7 @@ class Loader:
             raise SourceError(
                 f"bad include path {rel[:200]!r}: {exc}", path=path, mark=mark
             ) from None
-        roots = self._roots or (os.path.realpath(os.getcwd()), *self.include_roots)
+        roots = self.roots()
         if any(file == root or file.startswith(root.rstrip(os.sep) + os.sep) for root in roots):
             return file
         raise SourceError(
