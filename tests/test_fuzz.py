@@ -17,9 +17,11 @@ a bug in the import rule cannot run anything dangerous here.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import os
+import shutil
 import signal
 import tempfile
 from collections.abc import Callable, Iterator
@@ -41,10 +43,14 @@ ALLOW = ["math"]
 FORMS = ("expanded", "annotated", "factory", "nemo-run")
 FORMATS = ("yaml", "json")
 WORKDIR = Path(tempfile.mkdtemp(prefix="recipekit-fuzz-"))
+atexit.register(shutil.rmtree, WORKDIR, True)
 (WORKDIR / "inc.yaml").write_text("a: 1\nb: {c: [1, 2]}\nn: '@inc2.yaml'\n")
 (WORKDIR / "inc2.yaml").write_text("x: ${oc.env:RECIPEKIT_FUZZ_UNSET,dflt}\n")
 (WORKDIR / "loop.yaml").write_text("me: '@loop.yaml'\n")
 (WORKDIR / "n.json").write_text('{"lr": 1e-05, "k": [1, true, null]}')
+os.mkfifo(WORKDIR / "p.yaml")  # reading it would block forever
+os.symlink("/dev/zero", WORKDIR / "z.yaml")  # reading it would never end
+os.symlink("/etc", WORKDIR / "etc")  # a way out of the root
 
 
 def _examples(weight: float) -> settings:
@@ -111,8 +117,10 @@ STRINGS = [
     "@inc.yaml", "@inc.yaml:b", "@inc.yaml:b.c", "@loop.yaml", "@n.json", "@nope.yaml",
     "@~/x.yaml", "@/etc/hosts.yaml", "@../x.yaml", "${a}", "${.a}", "${b.c}", "${oc.env:HOME}",
     "x${a}y${a}", "\\${a}", "${", "}", "e4m3", "*lm_head*", "a\nb", "", "=", "~",
+    "@p.yaml", "@z.yaml", "@etc/hosts.yaml", "@t.yaml", "@c.yaml", "${x}${x}${x}", "${x.0}",
 ]  # fmt: skip
-KEYS = ["_factory_", "_target_", "_partial_", "_call_", "_args_", "a", "b", "c", "num_bits", 1, -1]
+KEYS = ["_factory_", "_target_", "_partial_", "_call_", "_args_", "a", "b", "c", "x", "num_bits",
+        1, -1, None, True, 2.5]  # fmt: skip
 
 scalars = st.one_of(
     st.none(),
@@ -130,6 +138,16 @@ documents = st.recursive(
     ),
     max_leaves=20,
 )
+
+
+@st.composite
+def deep(draw: st.DrawFn) -> Any:
+    """Data nested around the depth limit, with a reserved key or a reference at the bottom."""
+    value: Any = draw(st.sampled_from([1, "${a}", {"_factory_": "fp8"}, "@inc.yaml", []]))
+    for _ in range(draw(st.integers(200, 300))):
+        value = [value] if draw(st.booleans()) else {"a": value}
+    return value
+
 
 path_steps = st.sampled_from(["a", "b", "c", "0", "-1", "x", "quantize", "quant_cfg", "[0]",
                               "[a=1]", "[quantizer_name=*]", "[", "]", "", "num_bits"])  # fmt: skip
@@ -256,13 +274,22 @@ def test_random_yaml_text(text: str, ovs: list[str]) -> None:
     _cli("check", str(file), "--allow-import", "math")
 
 
-@_examples(0.3)
+@_examples(0.25)
 @given(doc=documents, ovs=st.lists(overrides(), max_size=3), path=st.text(max_size=8))
 def test_documents_with_reserved_keys_in_odd_places(doc: Any, ovs: list[str], path: str) -> None:
     _everything(doc, ovs, path)
     text = _call("dump doc", lambda: recipekit.dump(doc))
     if text is not None:
         _everything(text, ovs, path)
+
+
+@_examples(0.05)
+@given(doc=deep(), ovs=st.lists(overrides(), max_size=1))
+def test_data_near_the_depth_limit(doc: Any, ovs: list[str]) -> None:
+    _everything(doc, ovs)
+    text = _call("dump deep", lambda: recipekit.dump(doc))
+    if text is not None:
+        _everything(text, ovs)
 
 
 @_examples(0.15)
