@@ -46,6 +46,9 @@ LEAKS = [
     ("math.__loader__", ["math"], "dunder"),
     ("os.system", ["recipekit"], "no module of 'os.system' is under an allowed prefix"),
     ("recipekit_evil.run", ["recipekit"], "under an allowed prefix"),
+    ("math.floor", ["math.sqrt"], "under an allowed prefix"),  # an object prefix is exact
+    ("math.sqrt.__self__", ["math.sqrt"], "dunder"),
+    ("recipekit.resolver.api.os.system", ["recipekit.resolver.api.os"], "the module 'os'"),
     ("builtins.eval", True, None),  # allowed: '*' widens to everything...
     ("builtins.__import__", True, "dunder"),  # ...but never to dunder steps
 ]
@@ -85,6 +88,7 @@ def test_documents_cannot_reach_imported_modules(doc: str, allow: object) -> Non
         ("x: {_factory_: 'math.sqrt(9)'}", ["math"], {"x": 3.0}),
         ("x: {_target_: math.pi, _call_: false}", ["math"], {"x": 3.141592653589793}),
         ("x: {_target_: os.path.join, _args_: [a, b]}", ["os.path"], {"x": "a/b"}),
+        ("x: {_target_: math.sqrt, _args_: [4]}", ["math.sqrt"], {"x": 2.0}),  # an object prefix
         (
             "x: {_target_: recipekit.resolver.errors.format_path, _args_: [[a, 1]]}",
             ["recipekit"],

@@ -74,7 +74,20 @@ def import_allowed(name: str, allow: AllowImports) -> bool:
     """Whether some module path of the dotted ``name`` may be imported at all (the first test;
     ``import_callable`` then checks every step of the path)."""
     parts = name.split(".")
-    return any(module_allowed(".".join(parts[:cut]), allow) for cut in range(1, len(parts)))
+    return any(_importable(".".join(parts[:cut]), name, allow) for cut in range(1, len(parts)))
+
+
+def _importable(module: str, name: str, allow: AllowImports) -> bool:
+    """A module may be imported when it is allowed, or when ``name`` is itself under an allowed
+    prefix that names an object of that module (``--allow-import torch.optim.AdamW``); the walk
+    from it still admits only objects defined in it."""
+    if module_allowed(module, allow):
+        return True
+    allowed = prefixes(allow)
+    return allowed is not True and any(
+        p.startswith(module + ".") and (name == p or name.startswith(p + "."))
+        for p in allowed  # type: ignore[union-attr]
+    )
 
 
 #: Values that may end a path as they are (``math.pi``): immutable, nothing to step through.
@@ -125,7 +138,7 @@ def import_callable(name: str, allow: AllowImports) -> Callable[..., Any]:
     obj: Any = None
     for cut in range(len(parts) - 1, 0, -1):
         module_name = ".".join(parts[:cut])
-        if not module_allowed(module_name, allow):
+        if not _importable(module_name, name, allow):
             continue
         try:
             obj = importlib.import_module(module_name)
