@@ -81,9 +81,13 @@ def _regular(path: str | os.PathLike, st: os.stat_result) -> None:
             f"cannot read {path}: not a regular file",
             expected="a regular YAML/JSON file (not a directory, FIFO or device)",
         )
-    if st.st_size > limits.MAX_FILE_BYTES:
+    _bounded(path, st.st_size)
+
+
+def _bounded(path: str | os.PathLike, size: int) -> None:
+    if size > limits.MAX_FILE_BYTES:
         raise SourceError(
-            f"cannot read {path}: {st.st_size:,} bytes is more than the limit of"
+            f"cannot read {path}: {size:,} bytes is more than the limit of"
             f" {limits.MAX_FILE_BYTES:,} (limits.MAX_FILE_BYTES)",
             expected="a recipe file of modest size",
         )
@@ -93,8 +97,8 @@ def _stat(path: str | os.PathLike) -> tuple[str, os.stat_result]:
     """The absolute path of ``path`` and the status of the file it names (symlinks followed),
     or a ``SourceError``."""
     try:
-        real = os.path.abspath(os.fspath(path))
-        return real, os.stat(real)
+        file = os.path.abspath(os.fspath(path))
+        return file, os.stat(file)
     except (OSError, ValueError) as exc:
         why = getattr(exc, "strerror", None) or str(exc)
         raise SourceError(f"cannot read {path}: {why}", expected="an existing YAML file") from None
@@ -103,17 +107,16 @@ def _stat(path: str | os.PathLike) -> tuple[str, os.stat_result]:
 def read_text(path: str | os.PathLike) -> str:
     """The text of a regular file of bounded size: symlinks resolved, opened without blocking
     (a FIFO never hangs), checked again on the open descriptor, read up to the limit only."""
-    real, st = _stat(path)
+    file, st = _stat(path)
     _regular(path, st)
     try:
-        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
         with os.fdopen(fd, "rb") as handle:
             _regular(path, os.fstat(handle.fileno()))
             raw = handle.read(limits.MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(raw) > limits.MAX_FILE_BYTES:
-        _regular(path, os.stat_result((stat.S_IFREG, 0, 0, 0, 0, 0, len(raw), 0, 0, 0)))
+    _bounded(path, len(raw))  # it grew after the check
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -123,9 +126,9 @@ def read_text(path: str | os.PathLike) -> str:
 def read_yaml(path: str | os.PathLike, *, cache: bool = True) -> tuple[Any, SourceMap]:
     """Parse one YAML/JSON file (single document) with marks; cached by path, mtime and size.
     A ``.json`` file is read with JSON's number rules."""
-    real, st = _stat(path)
+    file, st = _stat(path)
     _regular(path, st)
-    key = (real, st.st_mtime_ns, st.st_size)
+    key = (file, st.st_mtime_ns, st.st_size)
     hit = _FILES.get(key) if cache else None
     if hit is not None:
         return hit
