@@ -271,7 +271,7 @@ def _read(file: Path, chain: Sequence[tuple[str, str]]) -> _Raw:
         hit = _RAW.get(key)
         if hit is not None:
             return hit
-        text = read_text(file)  # hardening (issue 10): regular files within the size limit
+        text = read_text(file)[0]  # hardening (issue 10): regular files within the size limit
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceError(f"cannot read {file}: {exc}", chain=_names(chain)) from exc
     raw = _split(_parse(text, str(file), chain), str(file), chain)

@@ -140,7 +140,7 @@ def _is_modelopt_file(path: str) -> bool:
     if found is None:
         from .document import read_text  # hardening (issue 10): a bounded read of a regular file
 
-        head = read_text(path)
+        head = read_text(path)[0]
         found = False
         if _MODELOPT_HINT.search(head):
             from recipekit.interop.modelopt_imports import is_modelopt_document

@@ -93,24 +93,28 @@ def _bounded(path: str | os.PathLike, size: int) -> None:
         )
 
 
-def _stat(path: str | os.PathLike) -> tuple[str, os.stat_result]:
-    """The absolute path of ``path`` and the status of the file it names (symlinks followed),
-    or a ``SourceError``."""
+def stamp(path: str | os.PathLike) -> tuple[str, int, int]:
+    """``(absolute path, mtime, size)``: what a cached read of the file is keyed on. Anything
+    but a regular file of at most ``limits.MAX_FILE_BYTES`` (symlinks followed) is refused
+    here, before a byte is read."""
     try:
         file = os.path.abspath(os.fspath(path))
-        return file, os.stat(file)
+        st = os.stat(file)
     except (OSError, ValueError) as exc:
         why = getattr(exc, "strerror", None) or str(exc)
         raise SourceError(f"cannot read {path}: {why}", expected="an existing YAML file") from None
-
-
-def read_text(path: str | os.PathLike) -> str:
-    """The text of a regular file of bounded size: symlinks resolved, opened without blocking
-    (a FIFO never hangs), checked again on the open descriptor, read up to the limit only."""
-    file, st = _stat(path)
     _regular(path, st)
+    return (file, st.st_mtime_ns, st.st_size)
+
+
+def read_text(path: str | os.PathLike) -> tuple[str, tuple[str, int, int]]:
+    """The text of a regular file of bounded size and its ``stamp``: opened without blocking
+    (a FIFO never hangs), checked again on the open descriptor, read up to the limit only."""
+    key = stamp(path)
     try:
-        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(
+            key[0], os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+        )
         with os.fdopen(fd, "rb") as handle:
             _regular(path, os.fstat(handle.fileno()))
             raw = handle.read(limits.MAX_FILE_BYTES + 1)
@@ -118,7 +122,7 @@ def read_text(path: str | os.PathLike) -> str:
         raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from None
     _bounded(path, len(raw))  # it grew after the check
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8"), key
     except UnicodeDecodeError as exc:
         raise SourceError(f"cannot read {path}: not UTF-8 text ({exc.reason})") from None
 
@@ -126,13 +130,11 @@ def read_text(path: str | os.PathLike) -> str:
 def read_yaml(path: str | os.PathLike, *, cache: bool = True) -> tuple[Any, SourceMap]:
     """Parse one YAML/JSON file (single document) with marks; cached by path, mtime and size.
     A ``.json`` file is read with JSON's number rules."""
-    file, st = _stat(path)
-    _regular(path, st)
-    key = (file, st.st_mtime_ns, st.st_size)
+    key = stamp(path)
     hit = _FILES.get(key) if cache else None
     if hit is not None:
         return hit
-    text = read_text(path)
+    text, key = read_text(path)
     marks = SourceMap()
     json = os.fspath(path).lower().endswith(".json")
     data = yamlio.load(text, os.fspath(path), marks, json=json)
