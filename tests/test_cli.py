@@ -213,7 +213,7 @@ def test_include_root_flag_widens_confinement(
         ("x: {_target_: math.sqrt, _args_: [16]}", ["--allow-import", "math"], 0, "x: 4.0"),
         ("x: {_target_: math.sqrt, _args_: [16]}", [], 1, "--allow-import math"),
         (
-            "x: {_target_: recipekit.resolver.api.os.getcwd}",
+            "x: {_target_: recipekit.resolver.document.os.getcwd}",
             ["--allow-import", "recipekit"],
             1,
             "imported from elsewhere",

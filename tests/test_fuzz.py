@@ -110,7 +110,7 @@ def _cli(*argv: str) -> int:
 NAMES = [
     "fp8", "kv_fp8", "nvfp4", "nvfp4(block_size=32)", "base_disable_all", "nope",
     "general/ptq/fp8_default-kv_fp8", "math.sqrt", "math.pi", "math.fabs", "math.__loader__",
-    "os.getcwd", "recipekit.resolver.api.os.getcwd", "recipekit.__builtins__", "math.sqrt(4)",
+    "os.getcwd", "recipekit.resolver.document.os.getcwd", "recipekit.__builtins__", "math.sqrt(4)",
     "fp8(1)(2)", "fp8() + fp8()", "nvfp4(**{})", "nvfp4(block_size={[1]: 2})",
 ]  # fmt: skip
 STRINGS = [

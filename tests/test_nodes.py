@@ -36,19 +36,27 @@ def test_module_allowed(name: str, allow: object, expected: bool) -> None:
 
 LEAKS = [
     # (target, allow, fragment of the error)
-    ("recipekit.resolver.api.os.system", ["recipekit"], "the module 'os', imported from elsewhere"),
-    ("recipekit.resolver.api.os.environ", ["recipekit"], "imported from elsewhere"),
+    (
+        "recipekit.resolver.document.os.system",
+        ["recipekit"],
+        "the module 'os', imported from elsewhere",
+    ),
+    ("recipekit.resolver.document.os.environ", ["recipekit"], "imported from elsewhere"),
     ("recipekit.resolver.yamlio.yaml.unsafe_load", ["recipekit"], "the module 'yaml'"),
     ("recipekit.resolver.nodes.importlib.import_module", ["recipekit"], "module 'importlib'"),
-    ("recipekit.resolver.api.Any", ["recipekit"], "defined in 'typing'"),
+    ("recipekit.resolver.document.Any", ["recipekit"], "defined in 'typing'"),
     ("recipekit.__builtins__", ["recipekit"], "dunder"),
-    ("recipekit.resolver.api.resolve.__globals__", ["recipekit"], "dunder"),
+    ("recipekit.resolver.document.read_yaml.__globals__", ["recipekit"], "dunder"),
     ("math.__loader__", ["math"], "dunder"),
     ("os.system", ["recipekit"], "no module of 'os.system' is under an allowed prefix"),
     ("recipekit_evil.run", ["recipekit"], "under an allowed prefix"),
     ("math.floor", ["math.sqrt"], "under an allowed prefix"),  # an object prefix is exact
     ("math.sqrt.__self__", ["math.sqrt"], "dunder"),
-    ("recipekit.resolver.api.os.system", ["recipekit.resolver.api.os"], "the module 'os'"),
+    (
+        "recipekit.resolver.document.os.system",
+        ["recipekit.resolver.document.os"],
+        "the module 'os'",
+    ),
     ("builtins.eval", True, None),  # allowed: '*' widens to everything...
     ("builtins.__import__", True, "dunder"),  # ...but never to dunder steps
 ]
@@ -69,9 +77,12 @@ def test_import_rule_blocks_every_leak(target: str, allow: object, fragment: str
 @pytest.mark.parametrize(
     ("doc", "allow"),
     [
-        ("x: {_target_: recipekit.resolver.api.os.system, _args_: ['echo pwned']}", ["recipekit"]),
-        ("x: {_target_: recipekit.resolver.api.os.environ, _call_: false}", ["recipekit"]),
-        ("x: {_factory_: \"recipekit.resolver.api.os.system('echo pwned')\"}", ["recipekit"]),
+        (
+            "x: {_target_: recipekit.resolver.document.os.system, _args_: ['echo pwned']}",
+            ["recipekit"],
+        ),
+        ("x: {_target_: recipekit.resolver.document.os.environ, _call_: false}", ["recipekit"]),
+        ("x: {_factory_: \"recipekit.resolver.document.os.system('echo pwned')\"}", ["recipekit"]),
         ("x: {_target_: recipekit.__builtins__}", ["recipekit"]),
         ("x: {_target_: os.system, _args_: [echo]}", ()),
     ],
@@ -103,6 +114,7 @@ def test_allowed_imports_still_work(doc: str, allow: object, expected: object) -
 def test_blocked_import_is_reported_with_its_location() -> None:
     with pytest.raises(BlockedImportError) as info:
         recipekit.resolve(
-            "a: 1\nx: {_target_: recipekit.resolver.api.os.getcwd}\n", allow_imports=["recipekit"]
+            "a: 1\nx: {_target_: recipekit.resolver.document.os.getcwd}\n",
+            allow_imports=["recipekit"],
         )
     assert str(info.value.mark) == "<string>:2:15"

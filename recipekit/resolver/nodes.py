@@ -11,7 +11,7 @@ registry; only if absent are they imported, and only when the caller allowed it
 (``allow_imports=True`` or a list of module prefixes). The rule is on modules and objects, not
 on text: a prefix admits the modules whose dotted name is under it (at a dot boundary) and the
 objects *defined* in such a module (``__module__``); every step of the path must be admitted
-(``recipekit.resolver.api.os.system`` stops at ``os``, a module imported from elsewhere), no
+(``recipekit.resolver.document.os.system`` stops at ``os``, a module imported from elsewhere), no
 step may be a dunder, and no module outside the allowed prefixes is ever imported. Import
 failures are ordinary errors.
 """
@@ -122,7 +122,7 @@ def import_callable(name: str, allow: AllowImports) -> Callable[..., Any]:
 
     The rule is on modules and objects, not on text: an allowed prefix admits the modules whose
     dotted name is under it and the objects *defined* in such a module (their ``__module__``).
-    Every step of the path must be admitted, so ``recipekit.resolver.api.os.system`` is refused
+    Every step of the path must be admitted, so ``recipekit.resolver.document.os.system`` is refused
     at ``os`` (a module imported from elsewhere), and no step may be a dunder."""
     parts = name.split(".")
     if len(parts) < 2 or not all(part.isidentifier() for part in parts):
