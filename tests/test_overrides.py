@@ -134,9 +134,9 @@ def test_codecs_decode_override_values(reg: recipekit.Registry) -> None:
 @pytest.mark.parametrize(
     ("doc", "override", "fragment"),
     [
-        ("x: 1", "+new+=1", "'+' adds a new key and takes '=' only"),
-        ("cfg: 1", "~[cfg", "unbalanced brackets"),
-        ("cfg: 1", "~cfg]", "unbalanced brackets"),
+        ("x: 1", "+new+=1", "override '+new+=1'"),
+        ("cfg: 1", "~[cfg", "[cfg"),
+        ("cfg: 1", "~cfg]", "cfg]"),
         ("cfg: 1", "~", "empty path segment"),
         ("q: 1", "q+=!!int", "bad int value"),
         ("s: ab", "s*=1000000000", "more than 1,000,000"),

@@ -225,10 +225,8 @@ def test_annotated_form_reads_back_for_multiline_strings(text: str) -> None:
 
 
 def test_every_builtin_dumps_to_annotated_yaml_that_reads_back() -> None:
-    from recipekit.resolver.registry import default_registry
-
     failures = []
-    for entry in default_registry().entries():
+    for entry in recipekit.registry.entries():
         try:
             res = recipekit.resolve_full(entry.name, record=True)
         except recipekit.RecipekitError:
