@@ -258,7 +258,11 @@ def _apply_overrides(
     allow: Any,
     include_roots: Iterable[str] = (),
 ) -> Any:
-    loader = Loader(_decoders(reg), include_roots=include_roots)
+    # hardening (issue 10): @file values may read under the document's directory too
+    roots = tuple(include_roots)
+    if builder.doc.file and os.path.exists(builder.doc.file):
+        roots = (*roots, os.path.dirname(os.path.abspath(builder.doc.file)))
+    loader = Loader(_decoders(reg), include_roots=roots)
 
     def build_value(value: Any, path: tuple) -> Any:
         sub = loader.from_data(value) if isinstance(value, (str, dict, list)) else Document(value)
