@@ -132,7 +132,7 @@ def _steps(key: str, text: str) -> tuple[Step, ...]:
                 if "=" in sel:
                     field, _, value = sel.partition("=")
                     steps.append(Step(select=(field.strip(), value.strip().strip("'\""))))
-                elif sel.strip().lstrip("-").isdigit():
+                elif paths.is_index(sel.strip()):
                     steps.append(Step(int(sel)))
                 else:
                     raise BadOverrideError(
