@@ -39,6 +39,7 @@ def resolve_full(
     validate: bool = True,
     entrypoint: str | None = None,
     keep_base: bool = True,
+    include_roots: Iterable[str] = (),
 ) -> Resolution:
     """Resolve ``source`` and keep the document, the pre-override data (unless ``keep_base``
     is false: only the ``factory`` form needs it) and provenance. ``validate=False`` skips the
@@ -53,6 +54,7 @@ def resolve_full(
         validate=validate,
         entrypoint=entrypoint,
         keep_base=keep_base,
+        include_roots=tuple(map(str, include_roots)),
     )
     return pipeline.run(source, overrides, registry=_registry(registry), options=options)
 
@@ -66,6 +68,7 @@ def resolve(
     base_dir: str | None = None,
     validate: bool = True,
     entrypoint: str | None = None,
+    include_roots: Iterable[str] = (),
 ) -> Any:
     """Resolve a registered name (optionally in call syntax), a YAML path, YAML text or plain
     data into plain data, applying dot-list ``overrides`` to the result; the result is
@@ -82,6 +85,7 @@ def resolve(
         validate=validate,
         entrypoint=entrypoint,
         keep_base=False,
+        include_roots=include_roots,
     ).data
 
 
@@ -93,10 +97,13 @@ def check(
     allow_imports: AllowImports = (),
     base_dir: str | None = None,
     validate: bool = True,
+    include_roots: Iterable[str] = (),
 ) -> list[RecipekitError]:
     """Every problem of ``source`` (and ``overrides``) found without calling any factory,
     including what the registry's validators find in the document's plain data."""
-    options = Options(allow_imports, False, base_dir, validate)
+    options = Options(
+        allow_imports, False, base_dir, validate, include_roots=tuple(map(str, include_roots))
+    )
     try:
         pipeline.run(
             source, overrides, registry=_registry(registry), options=options, until="check"
@@ -106,11 +113,19 @@ def check(
     return []
 
 
-def load(path: str | os.PathLike, *, registry: Registry | None = None) -> Any:
+def load(
+    path: str | os.PathLike,
+    *,
+    registry: Registry | None = None,
+    include_roots: Iterable[str] = (),
+) -> Any:
     """The document at ``path`` with ``@`` includes expanded, before interpolation and building."""
     from pathlib import Path
 
-    return pipeline.run(Path(os.fspath(path)), registry=_registry(registry), until="load").data
+    options = Options(include_roots=tuple(map(str, include_roots)))
+    return pipeline.run(
+        Path(os.fspath(path)), registry=_registry(registry), options=options, until="load"
+    ).data
 
 
 def dump(

@@ -142,6 +142,14 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
             metavar="PREFIX",
             help="let documents import modules under PREFIX for _target_ (repeatable; '*' allows all)",
         )
+        p.add_argument(  # hardening (issue 10)
+            "--include-root",
+            action="append",
+            default=[],
+            metavar="DIR",
+            help="let @file includes read under DIR too (repeatable; by default only the"
+            " document's directory and the current directory)",
+        )
 
     def no_validate(p: argparse.ArgumentParser) -> None:
         p.add_argument(
@@ -454,6 +462,7 @@ def _resolve(args: argparse.Namespace) -> int:
         validate=args.validate,
         entrypoint=args.entrypoint,
         keep_base=args.form == "factory",  # only the factory form folds overrides into base
+        include_roots=args.include_root,
     )
     if chosen is None:
         text = dump(res, form=args.form, format=args.format)
@@ -578,10 +587,19 @@ def _diff(args: argparse.Namespace) -> int:
     from recipekit.api import dump, resolve
 
     chosen = _selection(args, args.a, args.b)
-    allow, valid = _allow(args), args.validate
-    left_data = _subtree(resolve(_target(args.a), allow_imports=allow, validate=valid), chosen)
+    allow, valid, roots = _allow(args), args.validate, args.include_root
+    left_data = _subtree(
+        resolve(_target(args.a), allow_imports=allow, validate=valid, include_roots=roots), chosen
+    )
     right_data = _subtree(
-        resolve(_target(args.b), args.overrides, allow_imports=allow, validate=valid), chosen
+        resolve(
+            _target(args.b),
+            args.overrides,
+            allow_imports=allow,
+            validate=valid,
+            include_roots=roots,
+        ),
+        chosen,
     )
     left, right = dump(left_data), dump(right_data)
     label_b = args.b + (" " + " ".join(args.overrides) if args.overrides else "")
@@ -618,6 +636,7 @@ def _explain(args: argparse.Namespace) -> int:
         allow_imports=_allow(args),
         record=True,
         validate=args.validate,
+        include_roots=args.include_root,
     )
     within = split_target(args.target)[1]  # FILE.yaml:quantize explain algorithm
     path, origin = explain(res, f"{within}.{args.path}" if within else args.path)
@@ -643,7 +662,12 @@ def _check(args: argparse.Namespace) -> int:
     _whole("check", args.files)
     problems = []
     for target in args.files:
-        problems += check(_target(target), allow_imports=_allow(args), validate=args.validate)
+        problems += check(
+            _target(target),
+            allow_imports=_allow(args),
+            validate=args.validate,
+            include_roots=args.include_root,
+        )
     if problems:
         raise ProblemReport(problems, f"{len(args.files)} target(s)")
     sys.stdout.write(f"ok: {len(args.files)} target(s)\n")

@@ -178,3 +178,24 @@ def test_siblings_on_an_unannotated_list_result_fail_at_build(reg: recipekit.Reg
     reg.register(lambda: [1, 2], name="untyped_list")
     with pytest.raises(BadFieldError, match="returns a list"):
         recipekit.resolve("p: {_factory_: untyped_list, x: 1}", registry=reg)
+
+
+# -- hardening (issue 10): siblings never change the object a factory returned -----------------
+def test_non_init_field_siblings_leave_the_factory_object_unchanged() -> None:
+    import dataclasses
+
+    @dataclasses.dataclass(frozen=True)
+    class Derived:
+        bits: int = 8
+        label: str = dataclasses.field(init=False, default="auto")
+
+    shared = Derived()
+    reg = recipekit.Registry()
+
+    @reg.factory(name="derived")
+    def derived() -> Derived:
+        return shared
+
+    result = recipekit.resolve("x: {_factory_: derived, label: manual}", registry=reg)
+    assert result["x"].label == "manual"
+    assert shared.label == "auto"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import recipekit
 from recipekit.resolver.callsyntax import Call, Ref, parse_call
 from recipekit.resolver.errors import BadArgumentError
 
@@ -89,3 +92,49 @@ def test_common_calls_take_the_simple_path(text: str) -> None:
 
     name, _, rest = text.partition("(")
     assert _simple(name, rest[:-1]) == parse_call(text)
+
+
+# -- hardening (issue 10): exactly NAME(literal args), errors with the column -----------------
+@pytest.mark.parametrize(
+    ("text", "column", "fragment"),
+    [
+        ("f(1) + f(2)", 5, "text after the call"),
+        ("f(1)(5)", 5, "a call of a call"),
+        ("g(**z)", 3, "'**'"),
+        ("g(a=h(**z))", 7, "'**'"),
+        ("g(*z)", 3, "'*'"),
+        ("g([*z])", 4, "'*'"),
+        ("g({**z})", 3, "'**'"),
+        ("f({[1]: 2})", 4, "unhashable dict key"),
+        ("f({[1]})", 4, "unhashable set item"),
+        ("f(x={g(): 1})", 6, "unhashable dict key"),
+        ("f(a=g(1)(2))", 5, "only a factory name may be called"),
+        ("  f(1) + f(2)", 7, "text after the call"),
+        ("ns:general/x-y(1)(2)", 18, "a call of a call"),
+        ("f(1", 4, "missing ')'"),
+    ],
+)
+def test_only_literal_calls_parse(text: str, column: int, fragment: str) -> None:
+    from recipekit.resolver.errors import CallSyntaxError
+
+    with pytest.raises(CallSyntaxError, match=re.escape(fragment)) as info:
+        parse_call(text)
+    assert f"at column {column}:" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "args", "kwargs"),
+    [  # positive controls
+        ("f(1, b='x,y')", (1,), {"b": "x,y"}),
+        ("f({1: [2], 'k': (3,)})", ({1: [2], "k": (3,)},), {}),
+        ("f(s={1, 2})", (), {"s": {1, 2}}),
+    ],
+)
+def test_literal_calls_still_parse(text: str, args: tuple, kwargs: dict) -> None:
+    call = parse_call(text)
+    assert (call.name, call.args, call.kwargs) == ("f", args, kwargs)
+
+
+def test_call_of_a_call_in_a_document_is_reported_not_applied(reg: recipekit.Registry) -> None:
+    with pytest.raises(BadArgumentError, match="a call of a call"):
+        recipekit.resolve("x: {_factory_: 'fp8()(5)'}", registry=reg)

@@ -12,6 +12,7 @@ from recipekit.resolver.errors import (
     BadFieldError,
     BlockedImportError,
     ProblemReport,
+    RecipekitError,
     UnknownFactoryError,
 )
 
@@ -81,6 +82,51 @@ def test_allowed_import_is_checked_against_signature(reg: recipekit.Registry) ->
         recipekit.resolve(
             "a: {_target_: fractions.Fraction, bogus: 1}", registry=reg, allow_imports=["fractions"]
         )
+
+
+# -- hardening (issue 10): reserved keys take the types they mean ------------------------------
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("x: {_target_: math.sqrt, _partial_: 'no'}", "_partial_ must be true or false"),
+        ("x: {_target_: math.sqrt, _partial_: 1}", "_partial_ must be true or false"),
+        ("x: {_target_: math.sqrt, _call_: 'false'}", "_call_ must be true or false"),
+        ("x: {_target_: math.sqrt, _args_: 4}", "_args_ must be a list"),
+        ("x: {_factory_: fp8, _args_: [1]}", "_args_ needs a _target_; it does not apply"),
+        ("x: {_factory_: fp8, _call_: false}", "_call_ needs a _target_; it does not apply"),
+        ("x: {a: 1, _call_: false}", "_call_ needs a _target_"),
+        ("x: {_target_: fp8, 1: a}", "keyword 1 of _target_ is not a string"),
+        ("x: {_target_: math.pi}", "not something to call"),
+    ],
+)
+def test_reserved_keys_take_their_types(reg: recipekit.Registry, text: str, fragment: str) -> None:
+    with pytest.raises(RecipekitError) as info:
+        recipekit.resolve(text, registry=reg, allow_imports=["math"])
+    assert fragment in str(info.value)
+    assert all(isinstance(p, BadArgumentError) and p.mark for p in info.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("text", "check"),
+    [  # positive controls
+        ("x: {_target_: math.sqrt, _partial_: true}", lambda x: x(25) == 5.0),
+        ("x: {_target_: math.sqrt, _partial_: false, _args_: [4]}", lambda x: x == 2.0),
+        ("x: {_target_: math.sqrt, _call_: false}", lambda x: x(9) == 3.0),
+        ("x: {_target_: math.pi, _call_: false}", lambda x: x > 3),
+    ],
+)
+def test_reserved_keys_of_the_right_type_work(reg: recipekit.Registry, text: str, check) -> None:
+    assert check(recipekit.resolve(text, registry=reg, allow_imports=["math"])["x"])
+
+
+def test_python_data_deeper_than_the_limit_is_one_clear_error(reg: recipekit.Registry) -> None:
+    deep: dict = {}
+    node = deep
+    for _ in range(10_000):
+        node["a"] = {}
+        node = node["a"]
+    with pytest.raises(RecipekitError, match="nested too deeply"):
+        recipekit.resolve(deep, registry=reg)
 
 
 # --------------------------------------------------------------------------- signature hints

@@ -350,3 +350,51 @@ def test_the_one_command_parser_reads_its_words_as_the_full_parser(words: list) 
     assert words[0] in COMMANDS
     full, one = _parser().parse_known_args(words), _parser(words[0]).parse_known_args(words)
     assert (vars(one[0]), one[1]) == (vars(full[0]), full[1])
+
+
+# -- hardening (issue 10): --include-root, the import rule, no traceback -----------------------
+def test_include_root_flag_widens_confinement(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "fmt.yaml").write_text("num_bits: 8\n")
+    (tmp_path / "proj").mkdir()
+    doc = tmp_path / "proj" / "r.yaml"
+    doc.write_text("cfg: '@../shared/fmt.yaml'\n")
+    code, _, err = run(capsys, "resolve", str(doc))
+    assert code == 1 and "outside the allowed include roots" in err and "--include-root" in err
+    assert "Traceback" not in err
+    code, out, _ = run(capsys, "resolve", str(doc), "--include-root", str(tmp_path / "shared"))
+    assert code == 0 and yaml.safe_load(out) == {"cfg": {"num_bits": 8}}
+    code, out, _ = run(capsys, "check", str(doc), "--include-root", str(tmp_path / "shared"))
+    assert code == 0
+
+
+@pytest.mark.parametrize(
+    ("doc", "flags", "code", "fragment"),
+    [
+        ("x: {_target_: math.sqrt, _args_: [16]}", ["--allow-import", "math"], 0, "x: 4.0"),
+        ("x: {_target_: math.sqrt, _args_: [16]}", [], 1, "--allow-import math"),
+        (
+            "x: {_target_: recipekit.resolver.document.os.getcwd}",
+            ["--allow-import", "recipekit"],
+            1,
+            "imported from elsewhere",
+        ),
+        ("x: {_target_: recipekit.__builtins__}", ["--allow-import", "recipekit"], 1, "dunder"),
+    ],
+)
+def test_allow_import_follows_the_rule(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    doc: str,
+    flags: list,
+    code: int,
+    fragment: str,
+) -> None:
+    path = tmp_path / "d.yaml"
+    path.write_text(doc + "\n")
+    got, out, err = run(capsys, "resolve", str(path), *flags)
+    assert got == code
+    assert fragment in (out if code == 0 else err)
+    assert "Traceback" not in err

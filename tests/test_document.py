@@ -172,3 +172,140 @@ def test_marks_after_a_spliced_include_point_at_the_right_line(
     with pytest.raises(recipekit.RecipekitError) as info:
         recipekit.resolve(doc, registry=reg)
     assert "r.yaml:3:" in str(info.value) and "rules[2]" in str(info.value)
+
+
+# -- hardening (issue 10): regular files only, size limit, confinement, parse once -------------
+@pytest.mark.parametrize("special", ["fifo", "dev_zero", "dev_urandom", "directory", "big"])
+def test_includes_read_regular_files_of_bounded_size_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, special: str
+) -> None:
+    import os
+
+    from recipekit.resolver import limits
+
+    target = tmp_path / "x.yaml"
+    fragment = "not a regular file"
+    if special == "fifo":
+        os.mkfifo(target)  # reading it would block forever
+    elif special.startswith("dev_"):
+        os.symlink("/dev/" + special[4:], target)  # symlinks are resolved, then judged
+        monkeypatch.setattr(os.path, "realpath", _keep_dev(os.path.realpath, tmp_path))
+    elif special == "directory":
+        target.mkdir()
+    else:
+        target.write_text("a: 1\n" * 100)
+        monkeypatch.setattr(limits, "MAX_FILE_BYTES", 100)
+        fragment = "more than the limit of 100"
+    write(tmp_path, "main.yaml", "x: '@x.yaml'\n")
+    with pytest.raises(SourceError, match=fragment) as info:
+        recipekit.load(tmp_path / "main.yaml")
+    assert str(info.value.mark).endswith("main.yaml:1:4")
+
+
+def _keep_dev(realpath, root: Path):
+    """Let a device behind a symlink look as if it were inside the root, so the test reaches
+    the regular-file check (confinement alone would already refuse it)."""
+
+    def fake(path, *args, **kwargs):
+        real = realpath(path, *args, **kwargs)
+        return str(root / "x.yaml") if real.startswith("/dev/") else real
+
+    return fake
+
+
+def test_the_top_level_file_is_bounded_too(tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "p.yaml")
+    with pytest.raises(SourceError, match=r"no such file|not a regular file"):
+        recipekit.resolve(tmp_path / "p.yaml")
+
+
+@pytest.mark.parametrize(
+    ("ref", "make"),
+    [
+        ("@~/recipekit-test-secret.yaml", None),
+        ("@/etc/recipekit-test.yaml", None),
+        ("@../outside/o.yaml", "outside/o.yaml"),
+        ("@link.yaml", "outside/o.yaml"),  # a symlink out of the root
+        ("@sub/../../outside/o.yaml", "outside/o.yaml"),
+    ],
+)
+def test_includes_stay_inside_the_allowed_roots(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ref: str, make: str | None
+) -> None:
+    import os
+
+    root = tmp_path / "root"
+    (root / "sub").mkdir(parents=True)
+    write(tmp_path, "outside/o.yaml", "secret: 1\n")
+    os.symlink(tmp_path / "outside" / "o.yaml", root / "link.yaml")
+    main = write(root, "main.yaml", f"x: '{ref}'\n")
+    monkeypatch.chdir(root / "sub")  # the current directory is a root as well
+    with pytest.raises(SourceError, match="outside the allowed include roots") as info:
+        recipekit.load(main)
+    assert "--include-root" in str(info.value) and str(root) in str(info.value)
+    if make:  # positive control: the same include under --include-root / include_roots
+        extra = [str(tmp_path / "outside")]
+        assert recipekit.load(main, include_roots=extra) == {"x": {"secret": 1}}
+
+
+def test_same_directory_and_current_directory_includes_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, "doc/near.yaml", "n: 1\n")
+    write(tmp_path, "cwd/far.yaml", "f: 2\n")
+    monkeypatch.chdir(tmp_path / "cwd")
+    main = write(tmp_path, "doc/main.yaml", "a: '@near.yaml'\nb: '@../cwd/far.yaml'\n")
+    assert recipekit.resolve(main) == {"a": {"n": 1}, "b": {"f": 2}}
+
+
+def test_an_include_diamond_is_parsed_once_per_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recipekit.resolver import document
+
+    for i in range(24):  # d0 includes d1 twice, d1 includes d2 twice, ...
+        write(tmp_path, f"d{i}.yaml", f"l: '@d{i + 1}.yaml:v'\nr: '@d{i + 1}.yaml:v'\nv: {i}\n")
+    write(tmp_path, "d24.yaml", "v: 24\n")
+    reads: list[str] = []
+    original = document.read_yaml
+    monkeypatch.setattr(
+        document, "read_yaml", lambda path, **kw: reads.append(path) or original(path, **kw)
+    )
+    result = recipekit.load(tmp_path / "d0.yaml")
+    assert result == {"l": 1, "r": 1, "v": 0}
+    assert len(reads) <= 25 + 1
+
+
+def test_a_multiplying_include_diamond_stops_at_the_node_limit(tmp_path: Path) -> None:
+    for i in range(25):
+        write(tmp_path, f"d{i}.yaml", f"l: '@d{i + 1}.yaml'\nr: '@d{i + 1}.yaml'\n")
+    write(tmp_path, "d25.yaml", "v: 1\n")
+    with pytest.raises(SourceError, match="includes expand to more than"):
+        recipekit.load(tmp_path / "d0.yaml")
+
+
+def test_a_2000_file_include_chain_is_a_depth_error_not_a_recursion_error(
+    tmp_path: Path,
+) -> None:
+    from recipekit.cli import main
+
+    for i in range(2000):
+        write(tmp_path, f"f{i}.yaml", f"n: '@f{i + 1}.yaml'\n" if i < 1999 else "n: 1\n")
+    with pytest.raises(SourceError, match="nested too deeply"):
+        recipekit.load(tmp_path / "f0.yaml")
+    assert main(["check", str(tmp_path / "f0.yaml")]) == 1
+    write(tmp_path, "short.yaml", "n: '@f1990.yaml'\n")  # positive control: a short chain
+    assert recipekit.resolve(tmp_path / "short.yaml") == {"n": {"n": {"n": _nest(8)}}}
+
+
+def _nest(depth: int) -> object:
+    return 1 if depth == 0 else {"n": _nest(depth - 1)}
+
+
+def test_json_files_use_json_number_rules(tmp_path: Path) -> None:
+    write(tmp_path, "c.json", '{"lr": 1e-05, "s": "1e-05"}')
+    write(tmp_path, "m.yaml", "cfg: '@c.json'\n")
+    assert recipekit.resolve(tmp_path / "c.json") == {"lr": 1e-05, "s": "1e-05"}
+    assert recipekit.resolve(tmp_path / "m.yaml") == {"cfg": {"lr": 1e-05, "s": "1e-05"}}

@@ -157,3 +157,43 @@ def test_override_reaching_references_matches_omegaconf(reg: recipekit.Registry)
     cfg.merge_with(omegaconf.OmegaConf.from_dotlist(["defaults.algo=mse"]))
     expected = omegaconf.OmegaConf.to_container(cfg, resolve=True)
     assert recipekit.resolve(DOC, ["defaults.algo=mse"], registry=reg) == expected
+
+
+# -- hardening (issue 10): each node once, bounded sizes and depth -----------------------------
+def _lines(template: str, n: int, first: str = "a0: x\n") -> str:
+    return first + "".join(template.format(i=i, p=i - 1) for i in range(1, n + 1))
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (_lines("a{i}: ['${{a{p}}}', '${{a{p}}}']\n", 40), "expands to more than"),
+        (_lines("a{i}: ${{a{p}}}${{a{p}}}\n", 40), "string longer than"),
+        (_lines("a{i}: {{l: '${{a{p}}}', r: '${{a{p}}}'}}\n", 40), "expands to more than"),
+    ],
+)
+def test_interpolation_work_is_bounded(text: str, fragment: str) -> None:
+    with pytest.raises(InterpolationError, match=fragment):
+        recipekit.resolve(text)
+
+
+def test_a_reference_chain_longer_than_the_depth_limit_is_an_error() -> None:
+    chain = "".join(f"a{i}: ${{a{i + 1}}}\n" for i in range(1000)) + "a1000: end\n"
+    with pytest.raises(InterpolationError, match="chain longer than"):
+        recipekit.resolve(chain)
+
+
+@pytest.mark.parametrize(
+    ("n", "expected_len"),
+    [(10, 2**10), (15, 2**15)],  # positive control: the same shapes, small enough, resolve
+)
+def test_shared_references_below_the_caps_resolve(n: int, expected_len: int) -> None:
+    text = _lines("a{i}: ${{a{p}}}${{a{p}}}\n", n, "a0: x\n")
+    assert len(recipekit.resolve(text)[f"a{n}"]) == expected_len
+    lists = _lines("a{i}: ['${{a{p}}}', '${{a{p}}}']\n", n, "a0: x\n")
+    assert recipekit.resolve(lists)["a1"] == ["x", "x"]
+
+
+def test_a_forward_chain_of_200_resolves() -> None:  # below the depth limit: it just works
+    chain = "".join(f"a{i}: ${{a{i + 1}}}\n" for i in range(200)) + "a200: end\n"
+    assert recipekit.resolve(chain)["a0"] == "end"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
+
 import pytest
 
 import recipekit
-from recipekit.resolver.errors import BadOverrideError, ProblemReport
+from recipekit.resolver.errors import BadOverrideError, ProblemReport, RecipekitError
 
 DOC = """
 quantize:
@@ -177,3 +180,82 @@ def test_extending_a_list_keeps_the_origin_of_its_old_items() -> None:
     old, new = recipekit.explain(res, "q.0")[1], recipekit.explain(res, "q.1")[1]
     assert old is not None and old.kind == "factory"
     assert new is not None and new.kind == "override" and "q+=" in new.detail
+
+
+# -- hardening (issue 10): known crashes, bounded arithmetic, no aliasing ----------------------
+@pytest.mark.parametrize(
+    ("doc", "override", "fragment"),
+    [
+        ("x: 1", "+new+=1", "override '+new+=1'"),
+        ("cfg: 1", "~[cfg", "[cfg"),
+        ("cfg: 1", "~cfg]", "cfg]"),
+        ("cfg: 1", "~", "empty path segment"),
+        ("q: 1", "q+=!!int", "bad int value"),
+        ("s: ab", "s*=1000000000", "more than 1,000,000"),
+        ("s: [1]", "s*=100000000", "more than 1,000,000"),
+        ("n: 100000000", "n*=[1]", "more than 1,000,000"),
+        ("s: ab", "s+=!!str " + "x" * 1_000_000, "more than 1,000,000"),
+    ],
+)
+def test_bad_overrides_are_errors_not_crashes(doc: str, override: str, fragment: str) -> None:
+    with pytest.raises(RecipekitError, match=re.escape(fragment)):
+        recipekit.resolve(doc, [override])
+
+
+@pytest.mark.parametrize(
+    ("doc", "override", "expected"),
+    [  # positive controls
+        ("s: ab", "s*=3", {"s": "ababab"}),
+        ("s: [1]", "s*=4", {"s": [1, 1, 1, 1]}),
+        ("x: 1", "+new=1", {"x": 1, "new": 1}),
+        ("cfg: [1, 2]", "~cfg[0]", {"cfg": [2]}),
+    ],
+)
+def test_bounded_overrides_still_work(doc: str, override: str, expected: object) -> None:
+    assert recipekit.resolve(doc, [override]) == expected
+
+
+@dataclasses.dataclass(frozen=True)
+class _Frozen:
+    bits: int = 8
+    cfg: dict = dataclasses.field(default_factory=lambda: {"a": 1})
+
+
+_SHARED = _Frozen()
+_SHARED_DICT = {"inner": {"k": 1}, "items": [1, 2]}
+
+
+@pytest.mark.parametrize(
+    ("factory", "override", "get", "expected"),
+    [
+        ("frozen", "x.bits=4", lambda x: x.bits, 4),
+        ("frozen", "x.cfg.a=2", lambda x: x.cfg, {"a": 2}),
+        ("frozen", "~x.cfg.a", lambda x: x.cfg, {}),
+        ("plain", "x.inner.k=5", lambda x: x["inner"], {"k": 5}),
+        ("plain", "x.items+=3", lambda x: x["items"], [1, 2, 3]),
+        ("plain", "~x.items[0]", lambda x: x["items"], [2]),
+    ],
+)
+def test_overrides_never_mutate_what_a_factory_returned(
+    factory: str, override: str, get: object, expected: object
+) -> None:
+    reg = recipekit.Registry()
+
+    @reg.factory(name="frozen")
+    def frozen() -> _Frozen:
+        return _SHARED
+
+    @reg.factory(name="plain")
+    def plain() -> dict:
+        return _SHARED_DICT
+
+    @reg.factory(name="holder")
+    def holder() -> dict:
+        return {"x": _SHARED}
+
+    before = (repr(_SHARED), repr(_SHARED_DICT))
+    result = recipekit.resolve(f"x: {{_factory_: {factory}}}", [override], registry=reg)
+    assert get(result["x"]) == expected
+    assert (repr(_SHARED), repr(_SHARED_DICT)) == before  # the factory's objects are unchanged
+    again = recipekit.resolve(f"x: {{_factory_: {factory}}}", registry=reg)["x"]
+    assert repr(again) == repr(_SHARED if factory == "frozen" else _SHARED_DICT)

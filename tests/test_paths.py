@@ -78,3 +78,28 @@ def test_parse_short_cut_agrees_with_the_general_walk(text: str) -> None:
             return exc.message
 
     assert read(paths.parse) == read(lambda t, error: paths._parse(t, error))
+
+
+# -- hardening (issue 10): found by tests/test_fuzz.py --------------------------------------
+@pytest.mark.parametrize(
+    ("node", "key", "found"),
+    [
+        (["a", "b"], "²", False),  # a digit to str.isdigit, not to int(): used to raise
+        (["a", "b"], "١", False),
+        ({1: "x"}, "²", False),
+        (["a", "b"], "--1", False),
+        (["a", "b"], "-1", True),  # positive controls
+        (["a", "b"], "1", True),
+        ({1: "x"}, "1", True),
+    ],
+)
+def test_only_ascii_integers_are_indexes(node: object, key: str, found: bool) -> None:
+    assert (paths.child(node, key) is not paths.MISSING) is found
+
+
+def test_explain_of_a_unicode_digit_path_is_an_error() -> None:
+    import recipekit
+
+    res = recipekit.resolve_full("x: [1]", record=True)
+    with pytest.raises(recipekit.RecipekitError):
+        recipekit.explain(res, "x.²")

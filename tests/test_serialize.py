@@ -232,3 +232,51 @@ def test_factory_form_of_overridden_builtin_recipes_round_trips(name: str, edits
     folded = recipekit.dump(res, form="factory")
     assert folded.startswith("_factory_:")
     assert same(recipekit.resolve(folded, validate=False), res.data)
+
+
+# -- hardening (issue 10): annotated form is valid YAML; deep data is a clear error ------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a\nb",
+        "line\n",
+        "x\r\ny",
+        "a\u2028b",
+        "é\n😀",
+        "  lead\n  trail  ",
+        "#x\n- y: z",
+        "w" * 5000,
+    ],
+)
+def test_annotated_form_reads_back_for_multiline_strings(text: str) -> None:
+    res = recipekit.resolve_full({"k": text, "l": [text], "m": {text: 1}}, record=True)
+    out = recipekit.dump(res, form="annotated")
+    assert yaml.safe_load(out) == {"k": text, "l": [text], "m": {text: 1}}
+
+
+def test_every_builtin_dumps_to_annotated_yaml_that_reads_back() -> None:
+    failures = []
+    for entry in recipekit.registry.entries():
+        try:
+            res = recipekit.resolve_full(entry.name, record=True)
+        except recipekit.RecipekitError:
+            continue  # needs arguments
+        text = recipekit.dump(res, form="annotated")
+        try:
+            assert yaml.safe_load(text) == yaml.safe_load(recipekit.dump(res))
+        except (yaml.YAMLError, AssertionError) as exc:
+            failures.append(f"{entry.name}: {str(exc).splitlines()[0]}")
+    assert failures == []
+
+
+@pytest.mark.parametrize("form", ["expanded", "nemo-run"])
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_deep_data_is_a_clear_error_in_every_format(form: str, fmt: str) -> None:
+    deep: list = []
+    node = deep
+    for _ in range(10_000):
+        node.append([])
+        node = node[0]
+    with pytest.raises(BadArgumentError, match="nested too deeply"):
+        recipekit.dump(deep, form=form, format=fmt)
+    assert recipekit.dump([[[1]]], form=form, format=fmt)  # positive control

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -157,5 +158,13 @@ def test_a_file_is_read_once_and_not_at_all_when_cached(
         return real_open(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "open", counting_open)
+    real_os_open = os.open  # the bounded reader opens with os.open (non-blocking)
+
+    def counting_os_open(name, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(name) == str(file):
+            opened.append(name)
+        return real_os_open(name, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", counting_os_open)
     assert recipekit.resolve(str(file), registry=reg) == {"a": {"num_bits": 8}}
     assert len(opened) == reads

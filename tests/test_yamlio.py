@@ -144,3 +144,62 @@ def test_plain_words(text: str) -> None:
 @pytest.mark.parametrize("text", ["...", "---", "-", "~", "a:", "a b", "*x", "'a'", "@x", "a#"])
 def test_not_plain_words_go_to_the_parser(text: str) -> None:
     assert not yamlio._WORD.fullmatch(text)
+
+
+# -- hardening (issue 10): tags on every node kind, constructor errors, JSON numbers ----------
+@pytest.mark.parametrize(
+    ("text", "fragment", "line"),
+    [
+        ("a: !!python/object/apply:os.system [echo]\n", "not allowed on a sequence", 1),
+        ("a: 1\nb: !!python/object/apply:os.system {x: 1}\n", "not allowed on a mapping", 2),
+        ("a: !!python/name:os.system ''\n", "not allowed on a scalar", 1),
+        ("a: !!map x\n", "not allowed on a scalar", 1),
+        ("a: !!seq x\n", "not allowed on a scalar", 1),
+        ("a: !!str [1]\n", "not allowed on a sequence", 1),
+        ("a: !!int {x: 1}\n", "not allowed on a mapping", 1),
+        ("a: !custom x\n", "not allowed on a scalar", 1),
+        ("a: !custom [x]\n", "not allowed on a sequence", 1),
+        ("a: !!set {x, y}\n", "not allowed on a mapping", 1),
+        ("a: !!omap [x: 1]\n", "not allowed on a sequence", 1),
+        ("x: 1\na: !!int x\n", "bad int value", 2),
+        ("a: !!int ''\n", "bad int value", 1),
+        ("a: !!bool x\n", "bad bool value", 1),
+        ("a: !!float x\n", "bad float value", 1),
+        ("a: !!timestamp x\n", "bad timestamp value", 1),
+        ("a: !!binary 'a'\n", "bad binary value", 1),
+        ("a: " + "9" * 5000 + "\n", "bad int value", 1),
+    ],
+)
+def test_unsafe_tags_and_bad_values_are_located_errors(text: str, fragment: str, line: int) -> None:
+    with pytest.raises(YamlError, match=fragment) as info:
+        yamlio.load(text, "f.yaml")
+    assert info.value.mark is not None
+    assert (info.value.mark.file, info.value.mark.line) == ("f.yaml", line)
+
+
+@pytest.mark.parametrize(
+    "text",  # positive controls: safe tags on the node kind they mean, as yaml.safe_load reads them
+    [
+        "a: !!str 1\nb: !!int '7'\nc: !!float '1'\nd: !!bool 'yes'\ne: !!null ''\n",
+        "a: !!map {x: 1}\nb: !!seq [1, 2]\nc: !!timestamp 2024-01-02\nd: !!binary aGk=\n",
+        "a: ! 12\nb: ! [1]\n",
+    ],
+)
+def test_safe_tags_read_as_safe_load_reads_them(text: str) -> None:
+    assert yamlio.load(text) == yaml.safe_load(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [  # expected: json.loads of the same text (JSON's number rules, not YAML 1.1's)
+        ('{"a": 1e-05}', {"a": 1e-05}),
+        ('{"a": 1E+3, "b": -0.5e2, "c": 10}', {"a": 1000.0, "b": -50.0, "c": 10}),
+        ('{"a": [true, false, null, "1e-05", "yes"]}', {"a": [True, False, None, "1e-05", "yes"]}),
+    ],
+)
+def test_json_text_uses_json_number_rules(text: str, expected: object) -> None:
+    import json
+
+    assert json.loads(text) == expected
+    assert yamlio.load(text, json=True) == expected
+    assert yamlio.load('{"a": 1e-05}') == {"a": "1e-05"}  # YAML 1.1 itself: a string

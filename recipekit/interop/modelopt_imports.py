@@ -100,6 +100,7 @@ from recipekit.factories.codecs import EXMY_KEYS, EXMY_PATTERN, decode_exmy
 from recipekit.interop import modelopt_types as mt
 from recipekit.resolver import caches, merge, paths, yamlio
 from recipekit.resolver.build import fresh
+from recipekit.resolver.document import read_text
 from recipekit.resolver.errors import (
     BadOverrideError,
     CallError,
@@ -403,9 +404,8 @@ def _read(
         hit = _RAW.get(key)
         if hit is not None:
             return hit
-        if text is None:
-            with open(name, encoding="utf-8") as handle:
-                text = handle.read()
+        if text is None:  # regular files within the size limit (the bounded reader)
+            text = read_text(file)[0]
     except (OSError, UnicodeDecodeError) as exc:
         raise ImportNotFoundError(f"cannot read {file}: {exc}", chain=_names(chain)) from exc
     return _RAW.put(key, _from_text(text, name, chain))

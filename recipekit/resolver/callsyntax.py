@@ -11,6 +11,11 @@ brackets do not split arguments.
 The common lists (decimal numbers, quoted strings without quotes, backslashes or commas inside,
 names, ``True``/``False``/``None``) are read without the parser (``_simple``), to the very
 ``Call`` the parser gives; anything else goes to the parser, which also words every error.
+
+The text must be exactly one call: ``f(1) + f(2)``, ``f(1)(5)``, ``f(*a)``, ``f(**z)``, a
+nested ``g(**z)``, unhashable dict keys or set items (``{[1]: 2}``) and anything else Python
+would accept but a literal call is not are a ``CallSyntaxError`` that gives the column (1-based,
+in the text as written) where the text stops being one.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from keyword import iskeyword
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import caches
-from .errors import BadArgumentError
+from .errors import BadArgumentError, CallSyntaxError
 
 if TYPE_CHECKING:
     import ast
@@ -99,9 +104,7 @@ def _parse(text: str) -> Call:
     if not paren:
         return Call(name, (), {})
     if not rest.endswith(")"):
-        raise BadArgumentError(
-            f"bad call syntax {text!r}: missing ')'", expected="NAME(arg=value, ...)"
-        )
+        raise _syntax(text, "missing ')'", len(text.rstrip()) + 1)
     return _simple(name, rest[:-1]) or _python_call(name, rest, text)
 
 
@@ -109,24 +112,52 @@ def _python_call(name: str, rest: str, text: str) -> Call:
     """``name(rest`` read by Python's parser (imported only here: it costs start-up time)."""
     import ast
 
+    # columns of the parsed text "f(...)" -> columns of ``text`` as written
+    stripped = text.strip()
+    shift = len(text) - len(text.lstrip()) + stripped.index("(") - 1
+    parsed = f"f({rest}"
     try:
-        tree = ast.parse(f"f({rest}", mode="eval")
+        tree = ast.parse(parsed, mode="eval")
     except SyntaxError as exc:
-        raise BadArgumentError(
-            f"bad call syntax {text!r}: {exc.msg}",
-            expected="Python call syntax with literal values, e.g. nvfp4(block_size=32, kind='static')",
-        ) from None
+        raise _syntax(text, exc.msg, (exc.offset or 1) + shift) from None
+    except (ValueError, RecursionError, MemoryError) as exc:  # null bytes, 5000 digits, depth
+        raise _syntax(text, str(exc)[:200] or type(exc).__name__, 1 + shift) from None
     node = tree.body
-    assert isinstance(node, ast.Call)
-    args = tuple(_value(a, text) for a in node.args)
+    if not isinstance(node, ast.Call):  # f(1) + f(2), f(1) if x else f(2), ...
+        first = next(n for n in ast.walk(node) if isinstance(n, ast.Call))
+        raise _syntax(text, "text after the call", _end(first, shift) + 1)
+    if not (isinstance(node.func, ast.Name) and node.func.col_offset == 0 and node.func.id == "f"):
+        raise _syntax(text, "a call of a call", _end(node.func, shift) + 1)  # f(1)(5)
+    return _call(name, node, text, shift)
+
+
+def _end(node: ast.AST, shift: int) -> int:
+    return (getattr(node, "end_col_offset", None) or 0) + shift
+
+
+def _syntax(text: str, problem: str, column: int) -> CallSyntaxError:
+    return CallSyntaxError(
+        f"bad call syntax {text[:200]!r} at column {column}: {problem}",
+        expected="NAME(arg=literal, ...), e.g. nvfp4(block_size=32, kind='static')",
+    )
+
+
+def _call(name: str, node: ast.Call, text: str, shift: int) -> Call:
+    """A ``Call`` from an ``ast.Call`` whose every argument is a literal (or a reference)."""
+    import ast
+
+    args = []
+    for a in node.args:
+        if isinstance(a, ast.Starred):
+            raise _syntax(text, "'*' arguments are not supported", a.col_offset + shift + 1)
+        args.append(_value(a, text, shift))
     kwargs: dict[str, Any] = {}
     for kw in node.keywords:
         if kw.arg is None:
-            raise BadArgumentError(
-                f"'**' is not supported in {text!r}", expected="NAME(arg=value, ...)"
-            )
-        kwargs[kw.arg] = _value(kw.value, text)
-    return Call(name, args, kwargs, True)
+            column = getattr(kw, "col_offset", kw.value.col_offset - 2) + shift + 1
+            raise _syntax(text, "'**' arguments are not supported", column)
+        kwargs[kw.arg] = _value(kw.value, text, shift)
+    return Call(name, tuple(args), kwargs, True)
 
 
 #: one argument of the simple form: ``[key=]value`` with value a decimal number, a quoted string
@@ -181,38 +212,53 @@ def _dotted(node: ast.AST) -> str | None:
     return None
 
 
-def _value(node: ast.AST, text: str) -> Any:
+def _value(node: ast.AST, text: str, shift: int = 0) -> Any:
     import ast
 
+    column = getattr(node, "col_offset", 0) + shift + 1
     name = _dotted(node)
     if name is not None:
         return Ref(name)
-    if isinstance(node, ast.Call) and _dotted(node.func):
-        sub = Call(
-            _dotted(node.func) or "",
-            tuple(_value(a, text) for a in node.args),
-            {k.arg: _value(k.value, text) for k in node.keywords if k.arg},
-            True,
-        )
-        return Ref(sub.name, sub)
+    if isinstance(node, ast.Call):
+        func = _dotted(node.func)
+        if not func:
+            raise _syntax(text, "only a factory name may be called", column)
+        return Ref(func, _call(func, node, text, shift))
     if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-        items = [_value(e, text) for e in node.elts]
-        return (
-            tuple(items)
-            if isinstance(node, ast.Tuple)
-            else set(items)
-            if isinstance(node, ast.Set)
-            else items
-        )
+        items = []
+        for e in node.elts:
+            if isinstance(e, ast.Starred):
+                raise _syntax(text, "'*' unpacking is not supported", e.col_offset + shift + 1)
+            items.append(_value(e, text, shift))
+        if isinstance(node, ast.Tuple):
+            return tuple(items)
+        if isinstance(node, ast.List):
+            return items
+        return _hashed(set, items, node.elts, text, shift)
     if isinstance(node, ast.Dict):
-        return {
-            _value(k, text) if k is not None else None: _value(v, text)
+        if any(k is None for k in node.keys):
+            raise _syntax(text, "'**' unpacking is not supported", column)
+        pairs = [
+            (_value(k, text, shift), _value(v, text, shift))
             for k, v in zip(node.keys, node.values, strict=True)
-        }
+        ]
+        return _hashed(dict, pairs, node.keys, text, shift)
     try:
         return ast.literal_eval(node)
-    except ValueError:
-        raise BadArgumentError(
-            f"argument {ast.unparse(node)!r} in {text!r} is not a literal",
+    except Exception:  # ValueError for a non-literal; TypeError, MemoryError for odd ones
+        raise CallSyntaxError(
+            f"argument {ast.unparse(node)[:80]!r} in {text[:200]!r} (column {column}) is not a literal",
             expected="a Python literal (number, string, list, dict, None, True, False) or a factory name",
         ) from None
+
+
+def _hashed(make: type, items: list, where: list, text: str, shift: int) -> Any:
+    """A set or dict of ``items``; an unhashable key or item is an error at its column."""
+    for item, node in zip(items, where, strict=True):
+        try:
+            hash(item[0] if make is dict else item)
+        except TypeError:
+            column = getattr(node, "col_offset", 0) + shift + 1
+            what = "dict key" if make is dict else "set item"
+            raise _syntax(text, f"unhashable {what}", column) from None
+    return make(items)

@@ -18,9 +18,9 @@ import types
 import typing
 from typing import Any
 
-from . import caches, keys, merge, nodes, paths
+from . import caches, keys, limits, merge, nodes, paths
 from .callsyntax import Call, Ref, parse_call_scalar
-from .document import Document
+from .document import Document, too_deep
 from .errors import BadArgumentError, RecipekitError, closest
 from .registry import Registry
 
@@ -55,7 +55,11 @@ def _walk(
     key: object,
 ) -> None:
     if isinstance(value, dict):
+        if len(path) > limits.MAX_DEPTH:  # Python data may be deeper than any YAML file
+            out.append(too_deep(path, doc.where(parent, key)))
+            return
         node_kind = nodes.kind(value)
+        _reserved_types(value, node_kind, path, doc, out)  # hardening (issue 10)
         if node_kind == "factory":
             _check_factory(value, path, doc, reg, allow, out)
         elif node_kind == "target":
@@ -72,8 +76,64 @@ def _walk(
             if k not in keys.RESERVED:
                 _walk(v, (*path, k), doc, reg, allow, out, value, k)
     elif isinstance(value, list):
+        if len(path) > limits.MAX_DEPTH:
+            out.append(too_deep(path, doc.where(parent, key)))
+            return
         for i, v in enumerate(value):
             _walk(v, (*path, i), doc, reg, allow, out, value, i)
+
+
+def _reserved_types(
+    node: dict, node_kind: str | None, path: tuple, doc: Document, out: list
+) -> None:
+    """Reserved keys take the types they mean: ``_partial_``/``_call_`` are booleans,
+    ``_args_`` a list, and ``_args_``/``_call_`` belong to ``_target_`` nodes only (a
+    ``_factory_`` passes arguments with call syntax). ``_partial_`` outside a target is
+    reported by the walk itself."""
+    for key in (keys.ARGS, keys.CALL):
+        if key in node and node_kind != "target":
+            out.append(
+                BadArgumentError(
+                    f"{key} needs a {keys.TARGET}"
+                    + (f"; it does not apply to {keys.FACTORY}" if node_kind else ""),
+                    path=(*path, key),
+                    mark=doc.where(node, key),
+                    hint=f'pass arguments with call syntax: {keys.FACTORY}: "name(...)"'
+                    if node_kind
+                    else None,
+                )
+            )
+    if node_kind != "target":
+        return
+    for key in (keys.PARTIAL, keys.CALL):
+        if key in node and not isinstance(node[key], bool):
+            out.append(
+                BadArgumentError(
+                    f"{key} must be true or false, not {type(node[key]).__name__} {node[key]!r}",
+                    path=(*path, key),
+                    mark=doc.where(node, key),
+                    expected="a boolean (true/false)",
+                )
+            )
+    if keys.ARGS in node and not isinstance(node[keys.ARGS], list):
+        out.append(
+            BadArgumentError(
+                f"{keys.ARGS} must be a list of positional arguments",
+                path=(*path, keys.ARGS),
+                mark=doc.where(node, keys.ARGS),
+                expected="a list, e.g. [1, 2]",
+            )
+        )
+    bad = next((k for k in node if not isinstance(k, str)), None)
+    if bad is not None:
+        out.append(
+            BadArgumentError(
+                f"keyword {bad!r} of {keys.TARGET} is not a string",
+                path=(*path, bad),
+                mark=doc.where(node, bad),
+                expected="argument names (strings) as sibling keys",
+            )
+        )
 
 
 def _check_factory(
@@ -89,6 +149,11 @@ def _check_factory(
         func, entry = nodes.lookup(call.name, reg, allow)
     except RecipekitError as exc:
         out.append(exc.located(path=(*path, keys.FACTORY), mark=doc.where(node, keys.FACTORY)))
+        return
+    if not callable(func):
+        out.append(
+            _not_callable(call.name, func, (*path, keys.FACTORY), doc.where(node, keys.FACTORY))
+        )
         return
     doc.lookups[id(node)] = (call, func, entry, scalar)
     if (func, text) not in _GOOD:
@@ -166,6 +231,9 @@ def _check_target(
         return
     if node.get(keys.CALL) is False:
         return
+    if not callable(func):
+        out.append(_not_callable(name, func, where, mark))
+        return
     args = node.get(keys.ARGS, ())
     kwargs = {k: v for k, v in nodes.siblings(node).items()}
     if node.get(keys.PARTIAL):
@@ -180,6 +248,16 @@ def _check_target(
         reg,
         out,
         check_types=False,
+    )
+
+
+def _not_callable(name: str, func: Any, where: tuple, mark: Any) -> RecipekitError:
+    return BadArgumentError(
+        f"{name!r} is a {type(func).__name__}, not something to call",
+        path=where,
+        mark=mark,
+        expected="a function or class",
+        hint=f"{keys.CALL}: false (with {keys.TARGET}) uses a value as it is",
     )
 
 

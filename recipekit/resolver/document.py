@@ -10,15 +10,28 @@ data (relative to the referring file; includes nest; a loop is a ``CycleError`` 
 chain in order); a list item that includes a list is spliced in place, as a list factory's
 result is (``quant_cfg: ["@base.yaml", "@kv.yaml"]`` concatenates the two rule lists), and the registry's codecs decode domain values (e.g. ModelOpt's ``num_bits:
 e4m3`` -> ``(4, 3)``), both copy-on-write.
+
+Files are untrusted input (docs/security.md):
+
+* only regular files are read: the path is resolved (symlinks followed), opened without
+  blocking, and refused unless it is a regular file (a FIFO, ``/dev/zero``, a directory) or
+  larger than ``limits.MAX_FILE_BYTES`` — both checked before a byte is read;
+* an include must resolve (after ``~``, ``..`` and symlinks) inside an allowed root: the
+  directory of the top-level document (or ``base_dir``), the current directory, and the
+  ``include_roots`` the caller adds (``--include-root DIR``);
+* within one load, a file reached twice (an include diamond) is read and expanded once, and the
+  result is shared (no pass mutates document data); nesting past ``limits.MAX_DEPTH`` and more
+  than ``limits.MAX_INCLUDES`` files are errors, never a ``RecursionError``.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+import stat
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from . import caches, keys, paths, yamlio
+from . import caches, keys, limits, paths, yamlio
 from .errors import CycleError, Mark, RecipekitError, SourceError
 from .yamlio import SourceMap
 
@@ -73,35 +86,68 @@ class Document:
 _FILES = caches.table("document.files", limit=512)
 
 
-def stamp(path: str | os.PathLike) -> tuple[str, int, int]:
-    """``(absolute path, mtime, size)``: what a cached read of the file is keyed on."""
-    file = os.path.abspath(os.fspath(path))
-    try:
-        st = os.stat(file)
-    except OSError as exc:
+def _regular(path: str | os.PathLike, st: os.stat_result) -> None:
+    """Refuse anything but a regular file of at most ``limits.MAX_FILE_BYTES``."""
+    if not stat.S_ISREG(st.st_mode):
         raise SourceError(
-            f"cannot read {path}: {exc.strerror}", expected="an existing YAML file"
-        ) from None
+            f"cannot read {path}: not a regular file",
+            expected="a regular YAML/JSON file (not a directory, FIFO or device)",
+        )
+    _bounded(path, st.st_size)
+
+
+def _bounded(path: str | os.PathLike, size: int) -> None:
+    if size > limits.MAX_FILE_BYTES:
+        raise SourceError(
+            f"cannot read {path}: {size:,} bytes is more than the limit of"
+            f" {limits.MAX_FILE_BYTES:,} (limits.MAX_FILE_BYTES)",
+            expected="a recipe file of modest size",
+        )
+
+
+def stamp(path: str | os.PathLike) -> tuple[str, int, int]:
+    """``(absolute path, mtime, size)``: what a cached read of the file is keyed on. Anything
+    but a regular file of at most ``limits.MAX_FILE_BYTES`` (symlinks followed) is refused
+    here, before a byte is read."""
+    try:
+        file = os.path.abspath(os.fspath(path))
+        st = os.stat(file)
+    except (OSError, ValueError) as exc:
+        why = getattr(exc, "strerror", None) or str(exc)
+        raise SourceError(f"cannot read {path}: {why}", expected="an existing YAML file") from None
+    _regular(path, st)
     return (file, st.st_mtime_ns, st.st_size)
 
 
 def read_text(
     path: str | os.PathLike, key: tuple[str, int, int] | None = None
 ) -> tuple[str, tuple[str, int, int]]:
-    """The text of a file and its ``stamp`` (``key``: the stamp, when the caller has it)."""
+    """The text of a regular file of bounded size and its ``stamp`` (``key``: the stamp, when
+    the caller has it): opened without blocking (a FIFO never hangs), checked again on the open
+    descriptor, read up to the limit only."""
     key = key or stamp(path)
     try:
-        with open(key[0], encoding="utf-8") as handle:
-            return handle.read(), key
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(f"cannot read {path}: {exc}") from None
+        fd = os.open(
+            key[0], os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+        )
+        with os.fdopen(fd, "rb") as handle:
+            _regular(path, os.fstat(handle.fileno()))
+            raw = handle.read(limits.MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from None
+    _bounded(path, len(raw))  # it grew after the check
+    try:
+        return raw.decode("utf-8"), key
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"cannot read {path}: not UTF-8 text ({exc.reason})") from None
 
 
 def read_yaml(
     path: str | os.PathLike, *, cache: bool = True, known: tuple[str | None, tuple] | None = None
 ) -> tuple[Any, SourceMap]:
     """Parse one YAML/JSON file (single document) with marks; cached by path, mtime and size.
-    ``known``: ``(text or None, stamp)`` the caller already read, so the file is read once."""
+    ``known``: ``(text or None, stamp)`` the caller already read, so the file is read once.
+    A ``.json`` file is read with JSON's number rules."""
     key = known[1] if known is not None else stamp(path)
     hit = _FILES.get(key) if cache else None
     if hit is not None:
@@ -110,7 +156,8 @@ def read_yaml(
         (known[0], key) if known is not None and known[0] is not None else read_text(path, key)
     )
     marks = SourceMap()
-    data = yamlio.load(text, os.fspath(path), marks)
+    json = os.fspath(path).lower().endswith(".json")
+    data = yamlio.load(text, os.fspath(path), marks, json=json)
     if cache:
         _FILES.put(key, (data, marks))
     return data, marks
@@ -134,19 +181,52 @@ def parse_include(value: str) -> tuple[str, str | None] | None:
 
 
 class Loader:
-    """Expands ``@`` includes and applies decoders, recording marks into one ``Document``."""
+    """Expands ``@`` includes and applies decoders, recording marks into one ``Document``.
 
-    def __init__(self, decoders: Sequence[Decoder] = (), *, cache: bool = True) -> None:
+    ``include_roots`` are directories an include may read from, besides the directory of the
+    top-level document (or ``base_dir``) and the current directory."""
+
+    def __init__(
+        self,
+        decoders: Sequence[Decoder] = (),
+        *,
+        cache: bool = True,
+        include_roots: Iterable[str | os.PathLike] = (),
+    ) -> None:
         self.decoders = tuple(decoders)
         self.cache = cache
+        self.include_roots = tuple(os.path.realpath(os.fspath(r)) for r in include_roots)
+        self._home: str | None = None
+        self._roots: tuple[str, ...] | None = None
+        #: (resolved file, section) -> expanded data, for the load in progress only
+        self._expanded: dict[tuple[str, str | None], Any] = {}
+        #: id(expanded container) -> (values it holds once shared parts are counted, container)
+        self._sizes: dict[int, tuple[int, Any]] = {}
+
+    def _start(self, home: str | None) -> None:
+        """A new load: the allowed roots are ``home``, the current directory and the extras
+        (resolved on the first include: most documents have none)."""
+        self._home, self._roots = home, None
+        self._expanded, self._sizes = {}, {}
+
+    def roots(self) -> tuple[str, ...]:
+        """The directories includes of the load in progress may read from (symlinks resolved)."""
+        if self._roots is None:
+            home = [os.path.realpath(self._home)] if self._home else []
+            # getcwd() is already free of symlinks
+            self._roots = tuple(dict.fromkeys([*home, os.getcwd(), *self.include_roots]))
+        return self._roots
 
     def from_file(
         self, path: str | os.PathLike, *, known: tuple[str | None, tuple] | None = None
     ) -> Document:
         data, marks = read_yaml(path, cache=self.cache, known=known)
-        doc = Document(None, os.fspath(path), [marks], [os.path.abspath(path)])
-        file = os.path.abspath(path)
-        doc.data = self.root(data, doc, os.path.dirname(file), (file,))
+        top = os.path.abspath(os.fspath(path))
+        self._start(os.path.dirname(top))
+        doc = Document(None, os.fspath(path), [marks], [top])
+        # (the chain holds resolved paths; a top file reached through a symlink is caught one
+        # include later)
+        doc.data = self.root(data, doc, os.path.dirname(top), (top,))
         return doc
 
     def from_text(
@@ -155,6 +235,7 @@ class Loader:
         marks = SourceMap()
         data = yamlio.load(text, file, marks)
         doc = Document(None, file, [marks])
+        self._start(base_dir)
         doc.data = self.root(data, doc, base_dir or os.getcwd(), ())
         return doc
 
@@ -167,6 +248,7 @@ class Loader:
         if not includes:
             doc.data = data
             return doc
+        self._start(base_dir)
         doc.data = self.root(data, doc, base_dir or os.getcwd(), (), from_yaml=False)
         return doc
 
@@ -188,37 +270,57 @@ class Loader:
         from_yaml: bool = True,
     ) -> Any:
         """Copy-on-write walk: includes expanded; decoders applied to values read from YAML
-        (the whole document, or only the included files when the document is Python data)."""
-        if isinstance(value, dict):
-            out, changed = {}, False
-            for key, item in value.items():
-                new = self._include_or_expand(
-                    item, doc, base, chain, (*path, key), value, key, from_yaml
+        (the whole document, or only the included files when the document is Python data).
+        One frame per level of nesting (two per include), bounded by ``limits.MAX_DEPTH``."""
+        if not isinstance(value, (dict, list)):
+            return value
+        if len(path) >= limits.MAX_DEPTH:
+            raise too_deep(path, doc.where(value))
+        is_dict = isinstance(value, dict)
+        items = value.items() if is_dict else enumerate(value)
+        out: Any = {} if is_dict else []
+        changed, size = False, 1
+        sizes = self._sizes
+        moved: list[tuple[int, int]] = []  # list items: (index in value, index in out)
+        for key, item in items:
+            where = key if is_dict else len(out)  # a list's path counts result items
+            if isinstance(item, str):  # (inlined _include_or_expand: one frame less per level)
+                ref = parse_include(item)
+                new = (
+                    _literal(item)
+                    if ref is None
+                    else self._include(ref, doc, base, chain, (*path, where), doc.where(value, key))
                 )
-                if from_yaml:
-                    new = self._decode(key, new)
-                changed |= new is not item
+            elif isinstance(item, (dict, list)):
+                new = self.expand(item, doc, base, chain, (*path, where), from_yaml=from_yaml)
+            else:
+                new = item
+            if is_dict and from_yaml:
+                new = self._decode(key, new)
+            changed |= new is not item
+            found = sizes.get(id(new))  # only containers are there, kept alive: ids are unique
+            size += found[0] if found else 1
+            if is_dict:
                 out[key] = new
-            if not changed:
-                return value
-            copy_marks(doc, value, out)
-            return out
-        if isinstance(value, list):
-            out_list, changed, moved = [], False, []
-            for index, item in enumerate(value):
-                new = self._include_or_expand(
-                    item, doc, base, chain, (*path, len(out_list)), value, index, from_yaml
-                )
-                changed |= new is not item
-                if isinstance(new, list) and isinstance(item, str) and parse_include(item):
-                    out_list.extend(new)  # an included list splices, like a list factory
-                    continue
-                moved.append((index, len(out_list)))
-                out_list.append(new)
-            if not changed:
-                return value
-            _move_marks(doc, value, out_list, moved)
-            return out_list
+            elif isinstance(new, list) and isinstance(item, str) and new is not item:
+                out.extend(new)  # an included list splices, like a list factory
+            else:
+                moved.append((key, len(out)))
+                out.append(new)
+        if size > limits.MAX_NODES:  # a file included twice per level doubles at each level
+            raise SourceError(
+                f"includes expand to more than {limits.MAX_NODES:,} values (limits.MAX_NODES)",
+                path=path,
+                mark=doc.where(value),
+                expected="includes that do not multiply the document",
+            )
+        if changed:
+            if is_dict:
+                copy_marks(doc, value, out)
+            else:
+                _move_marks(doc, value, out, moved)
+            value = out
+        sizes[id(value)] = (size, value)
         return value
 
     def _decode(self, key: object, value: Any) -> Any:
@@ -240,9 +342,7 @@ class Loader:
         if isinstance(item, str):
             ref = parse_include(item)
             if ref is None:
-                if item[:1] == keys.ESCAPE and parse_include(item.lstrip(keys.ESCAPE)):
-                    return item[1:]  # an escaped literal "@file.yaml" (what dump writes)
-                return item
+                return _literal(item)
             return self._include(ref, doc, base, chain, path, doc.where(parent, key))
         if isinstance(item, (dict, list)):
             return self.expand(item, doc, base, chain, path, from_yaml=from_yaml)
@@ -258,7 +358,7 @@ class Loader:
         mark: Mark | None,
     ) -> Any:
         rel, section = ref
-        file = os.path.normpath(os.path.join(base, os.path.expanduser(rel)))
+        file = self._confined(rel, base, path, mark)
         if file in chain:
             loop = [*chain[chain.index(file) :], file]
             raise CycleError(
@@ -268,6 +368,11 @@ class Loader:
                 chain=[os.path.relpath(f) for f in loop],
                 expected="an include graph without cycles",
             )
+        # Expanded once per load: a file whose expansion finished has no cycle below it, so the
+        # chain that reaches it again cannot close one through it either.
+        done = self._expanded.get((file, section), _NOT_YET)
+        if done is not _NOT_YET:
+            return done
         if not os.path.exists(file):
             raise SourceError(
                 f"included file {rel!r} does not exist (looked for {file})",
@@ -275,15 +380,65 @@ class Loader:
                 mark=mark,
                 expected="a path relative to the including file",
             )
+        if len(doc.files) >= limits.MAX_INCLUDES:
+            raise SourceError(
+                f"more than {limits.MAX_INCLUDES:,} included files (limits.MAX_INCLUDES)",
+                path=path,
+                mark=mark,
+            )
         try:
             data, marks = read_yaml(file, cache=self.cache)
         except RecipekitError as exc:
             raise exc.located(path=path, mark=mark) from None
-        doc.marks.append(marks)
-        doc.files.append(file)
+        if file not in doc.files:
+            doc.marks.append(marks)
+            doc.files.append(file)
         if section:
             data = _select(data, section, rel, path, mark)
-        return self.expand(data, doc, os.path.dirname(file), (*chain, file), path)
+        result = self.expand(data, doc, os.path.dirname(file), (*chain, file), path)
+        self._expanded[(file, section)] = result
+        return result
+
+    def _confined(self, rel: str, base: str, path: tuple, mark: Mark | None) -> str:
+        """The resolved path of include ``rel``; an error unless it lies inside an allowed root
+        (``~``, ``..``, absolute paths and symlinks are all judged by where they end up)."""
+        try:
+            file = os.path.realpath(os.path.join(base, os.path.expanduser(rel)))
+        except (OSError, ValueError) as exc:  # an embedded NUL, a name too long, a symlink loop
+            raise SourceError(
+                f"bad include path {rel[:200]!r}: {exc}", path=path, mark=mark
+            ) from None
+        roots = self.roots()
+        if any(file == root or file.startswith(root.rstrip(os.sep) + os.sep) for root in roots):
+            return file
+        raise SourceError(
+            f"included file {rel!r} resolves to {file}, outside the allowed include roots",
+            path=path,
+            mark=mark,
+            expected="a file under " + ", ".join(roots),
+            hint="allow its directory with --include-root DIR (include_roots=[DIR] in Python)",
+        )
+
+
+_NOT_YET = object()
+
+
+def _literal(item: str) -> str:
+    """A string that is not an include, with an escaped literal ``"@file.yaml"`` (what dump
+    writes) unescaped."""
+    if item[:1] == keys.ESCAPE and parse_include(item.lstrip(keys.ESCAPE)):
+        return item[1:]
+    return item
+
+
+def too_deep(path: tuple, mark: Mark | None = None) -> SourceError:
+    """The error for data nested past ``limits.MAX_DEPTH`` (instead of a ``RecursionError``)."""
+    return SourceError(
+        f"the document is nested too deeply (more than {limits.MAX_DEPTH} levels)",
+        path=path[:8],
+        mark=mark,
+        expected=f"at most {limits.MAX_DEPTH} levels of nesting (limits.MAX_DEPTH)",
+    )
 
 
 def _scan_strings(value: Any) -> tuple[bool, bool]:

@@ -39,11 +39,12 @@ def format_path(path: Sequence[object]) -> str:
     return out or "<root>"
 
 
-def closest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
+def closest(word: object, choices: Iterable[object], n: int = 3) -> list[str]:
     """The few ``choices`` closest to ``word`` (substring matches first, then difflib)."""
     import difflib  # only when an error is being built
 
-    pool = sorted(set(choices))
+    word = str(word)[:100]  # keys may be ints, None...; a huge word must not make difflib slow
+    pool = sorted({str(c) for c in choices})
     lowered = word.lower()
     near = [c for c in pool if lowered and (lowered in c.lower() or c.lower() in lowered)]
     near.sort(key=lambda c: (abs(len(c) - len(word)), c))
@@ -135,6 +136,13 @@ class RegistrationError(RecipekitError):
 
 class BadArgumentError(RecipekitError):
     """Arguments do not fit the factory's signature, or a value has the wrong type."""
+
+
+class CallSyntaxError(BadArgumentError):
+    """A ``_factory_`` string is not exactly ``NAME`` or ``NAME(literal args)``; ``column`` is
+    the 1-based position in that string where it stops being one."""
+
+    title = "bad call syntax"
 
 
 class BadFieldError(BadArgumentError):

@@ -11,6 +11,12 @@
   lists the chain. ``<<global_vars.X>>`` (the ModelOpt launcher's own syntax) is not touched.
 
 Copy-on-write: containers without references are returned as they are.
+
+Bounded work (docs/security.md): every node is evaluated once per document (strings and
+containers alike are memoised by path, so ``a_i: [${a_{i-1}}, ${a_{i-1}}]`` is linear, not
+exponential); a string built by interpolation longer than ``limits.MAX_SIZE`` is an error before
+it is built; a chain of references deeper than ``limits.MAX_DEPTH`` is an error, never a
+``RecursionError``.
 """
 
 from __future__ import annotations
@@ -19,8 +25,8 @@ import os
 import re
 from typing import Any
 
-from . import keys, paths
-from .document import Document, copy_marks
+from . import keys, limits, paths
+from .document import Document, copy_marks, too_deep
 from .errors import InterpolationError
 
 _OWN: Any = object()  # interpolate a document against itself
@@ -101,6 +107,8 @@ def interpolate(doc: Document, *, root: Any = _OWN, at: tuple = ()) -> Any:
 
 
 def _contains_ref(value: Any, depth: int = 0) -> bool:
+    if depth > limits.MAX_DEPTH:
+        raise too_deep(())
     if isinstance(value, str):
         return keys.INTERPOLATION_OPEN in value
     if isinstance(value, dict):
@@ -117,12 +125,34 @@ class _Interpolator:
         self.root = doc.data if root is _OWN else root
         self.active: list[tuple] = []
         self.done: dict[tuple, Any] = {}
+        #: id(result container) -> values it holds, shared parts counted each time they appear
+        self.sizes: dict[int, int] = {}
 
     def walk(self, value: Any, path: tuple, parent: object = None, key: object = None) -> Any:
         if isinstance(value, str):
             if keys.INTERPOLATION_OPEN not in value:
                 return value
             return self.string(value, path, parent, key)
+        if not isinstance(value, (dict, list)):
+            return value
+        if path in self.done:  # a container reached again through a reference
+            return self.done[path]
+        if len(path) + len(self.active) > limits.MAX_DEPTH:
+            raise too_deep(path, self.doc.where(parent, key))
+        out = self.done[path] = self._container(value, path)
+        items = out.values() if isinstance(out, dict) else out
+        size = 1 + sum(self.sizes.get(id(v), 1) for v in items)
+        if size > limits.MAX_NODES:  # references may share one value many times over
+            raise InterpolationError(
+                f"interpolation expands to more than {limits.MAX_NODES:,} values",
+                path=path,
+                mark=self.doc.where(parent, key),
+                expected=f"at most {limits.MAX_NODES:,} values (limits.MAX_NODES)",
+            )
+        self.sizes[id(out)] = size
+        return out
+
+    def _container(self, value: Any, path: tuple) -> Any:
         if isinstance(value, dict):
             out = {k: self.walk(v, (*path, k), value, k) for k, v in value.items()}
             if all(out[k] is v for k, v in value.items()):
@@ -135,7 +165,6 @@ class _Interpolator:
                 return value
             self._marks(value, out_list)
             return out_list
-        return value
 
     def _marks(self, old: object, new: Any) -> None:
         if self.doc.marks:
@@ -152,16 +181,20 @@ class _Interpolator:
                 mark=self.doc.where(parent, key),
                 chain=[".".join(map(str, p)) or "<root>" for p in loop],
             )
+        if len(self.active) >= limits.MAX_DEPTH:
+            raise InterpolationError(
+                f"interpolations refer to each other in a chain longer than {limits.MAX_DEPTH}",
+                path=path,
+                mark=self.doc.where(parent, key),
+                expected=f"at most {limits.MAX_DEPTH} references in a row (limits.MAX_DEPTH)",
+            )
         self.active.append(path)
         try:
             parts = split(text)
             if len(parts) == 1 and isinstance(parts[0], list):  # exactly one: keep its type
                 result = self.expression(parts[0], path, parent, key)
             else:
-                result = "".join(
-                    p if isinstance(p, str) else str(self.expression(p, path, parent, key))
-                    for p in parts
-                )
+                result = self._joined(parts, path, parent, key)
         finally:
             self.active.pop()
         self.done[path] = result
@@ -180,6 +213,24 @@ class _Interpolator:
             for p in parts
         )
         return self.reference(expr, path, parent, key)
+
+    def _joined(self, parts: list, path: tuple, parent: object, key: object) -> str:
+        """References inside text, converted with ``str``; the length is checked as the text
+        grows, so a doubling chain stops at ``limits.MAX_SIZE`` instead of exhausting memory."""
+        pieces: list[str] = []
+        size = 0
+        for p in parts:
+            piece = p if isinstance(p, str) else str(self.expression(p, path, parent, key))
+            pieces.append(piece)
+            size += len(piece)
+            if size > limits.MAX_SIZE:
+                raise InterpolationError(
+                    f"interpolation builds a string longer than {limits.MAX_SIZE:,} characters",
+                    path=path,
+                    mark=self.doc.where(parent, key),
+                    expected=f"strings of at most {limits.MAX_SIZE:,} characters (limits.MAX_SIZE)",
+                )
+        return "".join(pieces)
 
     def reference(self, expr: str, path: tuple, parent: object, key: object) -> Any:
         expr = expr.strip()

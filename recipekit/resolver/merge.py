@@ -15,6 +15,7 @@ siblings that turn one result into another (what the ``factory`` output form wri
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -104,7 +105,8 @@ def _record(
             sink.note((*rel, k), updates, k, f"field {k!r}")
     init = {k: v for k, v in changes.items() if fields[k].init}
     try:
-        new = paths.dataclasses_module().replace(obj, **init) if init else obj
+        # hardening (issue 10): never set fields on the object the factory returned
+        new = paths.dataclasses_module().replace(obj, **init) if init else copy.copy(obj)
     except Exception as exc:
         path, _ = sink.where(rel, updates, None)
         raise CallError(

@@ -25,6 +25,12 @@ Grammar (one override per command-line word; quote it in a shell)::
 Overrides apply in the order given, after every factory has run, so list indexes count spliced
 items. (NeMo-Run applies them before building and non-dotted keys first; see
 docs/compatibility.md.)
+
+Overrides never mutate an object a factory returned: every container and dataclass along the
+override path is copied (shallowly, once per override) before it is changed, so a factory that
+returns a module-level object — even a frozen dataclass — finds it unchanged next time. Operator
+results are bounded: a string, list or mapping longer than ``limits.MAX_SIZE`` is an error
+before it is built (``s*=1000000000``).
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from . import paths
+from . import limits, paths
 from .errors import BadOverrideError, RecipekitError, format_path
 from .paths import Step
 
@@ -68,6 +74,7 @@ def parse(text: str, parse_value: Callable[[str, Any], Any]) -> Override:
     key, op, raw = split
     if delete:
         return Override(text, _steps(key, text), "del")
+
     steps = _steps(key, text)
     last = steps[-1].key if steps[-1].select is None else None
     return Override(text, steps, op, parse_value(raw, last), add)
@@ -105,8 +112,9 @@ def apply(
     *head, last = [Step(""), *override.steps]
     parents = paths.find(root, head, what=what, error=BadOverrideError)
     targets: list[tuple[Any, Any, tuple]] = []  # (parent, key, concrete path below the root)
+    owned: set[int] = {id(root)}  # containers this override copied (and so may change)
     for parent_path in parents:
-        parent = paths.at(root, parent_path)
+        parent = _own_path(root, parent_path, owned)
         if last.select is not None:
             hits = paths.find(root, [last], what=what, error=BadOverrideError, start=parent_path)
             targets.extend((parent, hit[-1], hit[1:]) for hit in hits)
@@ -152,8 +160,58 @@ def apply(
     return root[""]
 
 
+def _own_path(root: Any, path: tuple, owned: set[int]) -> Any:
+    """The node at ``path``, every container on the way (itself included) replaced by a copy
+    this override owns: copy on write along the override path."""
+    node = root
+    for key in path:
+        node = _own(node, key, owned)
+    return node
+
+
+def _own(parent: Any, key: Any, owned: set[int]) -> Any:
+    """``parent[key]``, replaced first by a shallow copy unless this override made it: copy on
+    write along the override path, so no object a factory returned is ever changed."""
+    node = paths.get(parent, key)
+    if id(node) in owned:
+        return node
+    if isinstance(node, dict):
+        copy: Any = dict(node)
+    elif isinstance(node, list):
+        copy = list(node)
+    elif paths.is_record(node):
+        import copy as copying
+
+        copy = copying.copy(node)
+    else:
+        return node  # a scalar: replaced, never changed in place
+    paths.put(parent, key, copy)
+    owned.add(id(copy))
+    return copy
+
+
+def _bounded(override: Override, current: Any, value: Any, path: tuple) -> None:
+    """Refuse, before building it, a string/list/mapping result longer than ``limits.MAX_SIZE``."""
+    op, size = override.op, None
+    sized = (str, bytes, list, tuple, dict)
+    if op == "*=":
+        for seq, times in ((current, value), (value, current)):
+            if isinstance(seq, sized) and isinstance(times, int) and not isinstance(times, bool):
+                size = len(seq) * max(times, 0)
+    elif op == "+=" and isinstance(current, sized):
+        size = len(current) + (len(value) if isinstance(value, sized) else 1)
+    if size is not None and size > limits.MAX_SIZE:
+        raise BadOverrideError(
+            f"override {override.text!r}: the result at {format_path(path)} would hold"
+            f" {size:,} items, more than {limits.MAX_SIZE:,} (limits.MAX_SIZE)",
+            path=path,
+            expected=f"results of at most {limits.MAX_SIZE:,} items",
+        )
+
+
 def _operate(override: Override, current: Any, value: Any, path: tuple) -> Any:
     op = override.op
+    _bounded(override, current, value, path)
     try:
         if op == "+=":
             if isinstance(current, list):

@@ -47,17 +47,24 @@ def fields(node: Any) -> list[Any]:
 
 
 # ------------------------------------------------------------------------------ one step
+def is_index(text: str) -> bool:
+    """Whether ``text`` spells a list index: ASCII digits, optionally after one ``-`` (``"²"``
+    is a digit to ``str.isdigit`` but not to ``int``)."""
+    body = text[1:] if text[:1] == "-" else text
+    return body.isascii() and body.isdigit()
+
+
 def child(node: Any, key: Any) -> Any:
     """The actual key of ``node`` that ``key`` names, or ``MISSING``."""
     if isinstance(node, dict):
         if key in node:
             return key
-        if isinstance(key, str) and key.lstrip("-").isdigit() and int(key) in node:
+        if isinstance(key, str) and is_index(key) and int(key) in node:
             return int(key)
         return MISSING
     if isinstance(node, list):
         text = str(key)
-        if text.lstrip("-").isdigit() and -len(node) <= int(text) < len(node):
+        if is_index(text) and -len(node) <= int(text) < len(node):
             return int(text) % len(node)
         return MISSING
     if is_record(node):
@@ -173,7 +180,7 @@ def _selectors(rest: str, text: str, error: type[RecipekitError]) -> list[Step]:
         if "=" in sel:
             field, _, value = sel.partition("=")
             steps.append(Step(select=(field.strip(), value.strip().strip("'\""))))
-        elif sel.strip().lstrip("-").isdigit():
+        elif is_index(sel.strip()):
             steps.append(Step(int(sel)))
         else:
             raise error(f"bad selector [{sel}] in {text!r}", expected="[index] or [field=value]")

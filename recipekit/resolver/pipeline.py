@@ -18,6 +18,7 @@ The functions here take an explicit ``Registry``; ``recipekit.api`` supplies the
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
@@ -50,6 +51,8 @@ class Options(NamedTuple):
     validate: bool = True
     entrypoint: str | None = None
     keep_base: bool = True
+    #: directories ``@file`` includes may read besides the document's own and the current one
+    include_roots: tuple[str, ...] = ()
 
 
 class Resolution:
@@ -94,7 +97,9 @@ def run(
     texts = tuple(overrides)
     parsed: list[ov.Override] = []
     try:
-        doc = sources.load(source, registry, base_dir=options.base_dir)
+        doc = sources.load(
+            source, registry, base_dir=options.base_dir, include_roots=options.include_roots
+        )
         res = Resolution(doc.data, doc, doc.data, None, texts, registry=registry)
         override_problems: list[RecipekitError] = []
         if stop >= 1:
@@ -206,6 +211,15 @@ def _parse_overrides(
         return []
 
 
+def _value_loader(registry: Registry, options: Options, doc: Document) -> Loader:
+    """The loader of override values: ``@file`` values may read under the top-level document's
+    directory too (besides the current one and ``include_roots``), as its own includes do."""
+    roots = options.include_roots
+    if doc.file and os.path.exists(doc.file):
+        roots = (*roots, os.path.dirname(os.path.abspath(doc.file)))
+    return Loader(tuple(c.decode for c in registry.codecs), include_roots=roots)
+
+
 def _apply_overrides(
     data: Any,
     parsed: Sequence[ov.Override],
@@ -213,7 +227,7 @@ def _apply_overrides(
     registry: Registry,
     options: Options,
 ) -> Any:
-    loader = Loader(tuple(c.decode for c in registry.codecs))
+    loader = _value_loader(registry, options, builder.doc)
     root = [data]
 
     def build_value(value: Any, path: tuple) -> Any:
@@ -256,7 +270,8 @@ def _run_typed(
         copy_marks(typed, doc.data, typed.data)
     raise_collected(check(typed, registry, allow), doc.file)
     if texts:
-        loader, parse = Loader(tuple(c.decode for c in registry.codecs)), _value_parser(registry)
+        loader = _value_loader(registry, options, doc)
+        parse = _value_parser(registry)
         typed.data = entrypoints.apply_overrides(
             typed.data,
             texts,

@@ -24,7 +24,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, NamedTuple
 
-from . import caches, emit, keys, merge, paths
+from . import caches, emit, keys, limits, merge, paths
 from .document import parse_include
 from .errors import BadArgumentError
 from .merge import CannotFold, same
@@ -58,11 +58,18 @@ def to_plain(
     nemo: bool = False,
     path: tuple = (),
 ) -> Any:
-    """Plain YAML/JSON-ready data; raises ``BadArgumentError`` naming the path of anything else."""
+    """Plain YAML/JSON-ready data; raises ``BadArgumentError`` naming the path of anything else
+    (and of data nested deeper than ``limits.MAX_DEPTH``, instead of a ``RecursionError``)."""
     if isinstance(value, str):
         return escape(value) if value[:1] in _SPECIAL or keys.INTERPOLATION_OPEN in value else value
     if value is None or isinstance(value, (bool, int)):
         return value
+    if len(path) > limits.MAX_DEPTH:  # hardening (issue 10)
+        raise BadArgumentError(
+            f"cannot serialize data nested too deeply (more than {limits.MAX_DEPTH} levels)",
+            path=path[:8],
+            expected=f"at most {limits.MAX_DEPTH} levels of nesting (limits.MAX_DEPTH)",
+        )
     if isinstance(value, float):
         if json_keys and not math.isfinite(value):
             return str(value)
@@ -164,6 +171,9 @@ def _dumper() -> Any:
     return _DUMPER.put("dumper", _Dumper)
 
 
+_UNFOLDED = 1 << 30  # no line folding inside one token
+
+
 def emit_yaml(plain: Any, *, sort_keys: bool = False) -> str:
     text = emit.block(plain, sort_keys=sort_keys)  # the same text, without importing PyYAML
     if text is not None:
@@ -205,12 +215,26 @@ def emit_json(plain: Any) -> str:
     return _JSON_EXPONENT.sub(_yaml_float, text) + "\n"
 
 
+#: Line breaks YAML knows: a scalar holding one is written double-quoted, on one line.
+_BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")
+
+
 def scalar_text(value: Any) -> str:
-    """One scalar as a YAML flow token (``e4m3``, ``'*'``, ``null``, ``16``)."""
+    """One scalar as a YAML flow token (``e4m3``, ``'*'``, ``null``, ``16``), always on one line
+    (multi-line strings double-quoted with escapes, never folded), so it can sit after a key in
+    the annotated form."""
     import yaml
 
+    if isinstance(value, str) and any(b in value for b in _BREAKS):
+        one_line = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        text = yaml.dump(
+            value, Dumper=one_line, default_style='"', allow_unicode=True, width=_UNFOLDED
+        )
+        return text[: -len("\n...\n")] if text.endswith("\n...\n") else text.rstrip("\n")
     dumper = _dumper()
-    text = yaml.dump(value, Dumper=dumper, default_flow_style=True, allow_unicode=True, width=4096)
+    text = yaml.dump(
+        value, Dumper=dumper, default_flow_style=True, allow_unicode=True, width=_UNFOLDED
+    )
     text = text[: -len("\n...\n")] if text.endswith("\n...\n") else text.rstrip("\n")
     return text
 
@@ -239,12 +263,14 @@ def annotated(
                 prefix = lead if (lead is not None and first) else pad
                 first = False
                 key = scalar_text(k)
+                # YAML allows implicit keys of up to 1024 characters; longer ones are explicit
+                head = f"{prefix}{key}:" if len(key) < 1000 else f"{prefix}? {key}\n{pad}:"
                 if isinstance(v, (dict, list)) and v:
-                    lines.append(f"{prefix}{key}:{comment}")
+                    lines.append(f"{head}{comment}")
                     walk(v, key_path, indent + 2, origin)
                 else:
                     lines.append(
-                        f"{prefix}{key}: {scalar_text(v) if not isinstance(v, (dict, list)) else ('{}' if isinstance(v, dict) else '[]')}{comment}"
+                        f"{head} {scalar_text(v) if not isinstance(v, (dict, list)) else ('{}' if isinstance(v, dict) else '[]')}{comment}"
                     )
             return
         if isinstance(value, list):
@@ -310,7 +336,10 @@ def fold(
     if same(base, final):
         return document
     if isinstance(document, dict) and keys.FACTORY in document:
-        return merge.add_siblings(document, merge.diff(base, final, path))
+        diff = merge.diff(base, final, path)
+        if not isinstance(diff, dict):  # the node's value was replaced by a non-mapping
+            return final
+        return merge.add_siblings(document, diff)
     if (
         isinstance(document, dict)
         and keys.TARGET not in document

@@ -63,7 +63,13 @@ def classify(source: Any) -> Source:
     return Source("data", source)
 
 
-def load(source: Any, registry: Registry, *, base_dir: str | None = None) -> Document:
+def load(
+    source: Any,
+    registry: Registry,
+    *,
+    base_dir: str | None = None,
+    include_roots: tuple[str, ...] = (),
+) -> Document:
     """Pass 1: any source as a ``Document`` (includes expanded, codecs decoded)."""
     kind, value = classify(source)
     if kind == "document":
@@ -75,7 +81,7 @@ def load(source: Any, registry: Registry, *, base_dir: str | None = None) -> Doc
         doc = Document({keys.FACTORY: value})
         doc.interpolated = keys.INTERPOLATION_OPEN not in value
         return doc
-    loader = Loader(tuple(c.decode for c in registry.codecs))
+    loader = Loader(tuple(c.decode for c in registry.codecs), include_roots=include_roots)
     if kind == "data":
         return loader.from_data(value, base_dir=base_dir)
     if kind == "file":

@@ -5,9 +5,14 @@ segfaults around 100k levels) and its constructor expands aliases without a budg
 builds Python data directly from the *event stream* of the safe parser (libyaml when available),
 with an explicit stack:
 
-* only the YAML 1.1 core tags of ``yaml.safe_load`` are accepted (no Python objects);
-* nesting deeper than ``MAX_DEPTH`` and alias expansion beyond ``MAX_NODES`` stop with a
-  ``YamlError`` (a "billion laughs" document is refused in milliseconds, never expanded);
+* only the YAML 1.1 core tags of ``yaml.safe_load`` are accepted, each on the kind of node it
+  means (``!!map`` on a mapping, ``!!seq`` on a list, ``!!int`` ... on a scalar); any other tag,
+  on a scalar, a sequence or a mapping, is a ``YamlError`` with file:line, and so is every value
+  the safe constructor refuses (``!!int x``, ``!!timestamp x``, an integer of 5000 digits);
+* nesting deeper than ``limits.MAX_DEPTH`` and alias expansion beyond ``limits.MAX_NODES`` stop
+  with a ``YamlError`` (a "billion laughs" document is refused in milliseconds, never expanded);
+* ``json=True`` (``.json`` files) reads plain scalars with JSON's rules (``1e-05`` is a float,
+  where YAML 1.1 reads a string);
 * ``<<`` merge keys behave as in PyYAML (explicit keys win, earlier merge sources win);
 * duplicate keys are an error (PyYAML silently keeps the last one);
 * the ``Mark`` (file, line, column) of every mapping value and list item is recorded in a
@@ -22,11 +27,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from . import caches
+from . import caches, limits
 from .errors import Mark, YamlError
-
-MAX_DEPTH = 256
-MAX_NODES = 1_000_000
 
 # PyYAML and what is built on it, set by ``_ensure()`` on the first read: ``import yaml`` costs
 # more than the rest of the command line's start-up, and reading no YAML (``list``, ``show``,
@@ -55,6 +57,16 @@ def _ensure() -> None:
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
+_CORE = "tag:yaml.org,2002:"
+#: The tags each kind of node may carry (None and "!" are the untagged and non-specific forms).
+_SCALAR_TAGS = frozenset(
+    _CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "binary", "merge")
+)
+_CONTAINER_TAGS = {  # by event class name: PyYAML is imported lazily
+    "MappingStartEvent": frozenset({None, "!", _CORE + "map"}),
+    "SequenceStartEvent": frozenset({None, "!", _CORE + "seq"}),
+}
+_SAFE_TAGS = "plain YAML (safe tags only: !!str, !!int, !!float, !!bool, !!null, !!timestamp, !!binary on scalars; !!map, !!seq)"
 
 
 class SourceMap:
@@ -86,8 +98,12 @@ def _mark(m: Any, file: str | None) -> Mark:
     return Mark(file, m.line + 1, m.column + 1)
 
 
-def _scalar(event: ev.ScalarEvent, file: str | None) -> Any:
+def _scalar(event: ev.ScalarEvent, file: str | None, json: bool = False) -> Any:
     tag = event.tag
+    if json and tag is None and event.implicit[0]:
+        found = _json_scalar(event.value)
+        if found is not _NO_KEY:
+            return found
     if tag in (None, "!"):
         tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
     if tag == _STR_TAG:
@@ -95,25 +111,49 @@ def _scalar(event: ev.ScalarEvent, file: str | None) -> Any:
     key = (tag, event.value, event.implicit)
     if key in _SCALARS:
         return _SCALARS.get(key)
-    make = _constructor.yaml_constructors.get(tag)
-    if make is None or tag == _MERGE_TAG:
-        if tag == _MERGE_TAG:
-            return _MergeKey
-        raise YamlError(
-            f"tag {tag!r} is not allowed",
-            mark=_mark(event.start_mark, file),
-            expected="plain YAML (safe tags only: str, int, float, bool, null, timestamp, binary)",
-        )
+    if tag == _MERGE_TAG:
+        return _MergeKey
+    make = _constructor.yaml_constructors.get(tag) if tag in _SCALAR_TAGS else None
+    if make is None:
+        raise _bad_tag(tag, "a scalar", event, file)
     try:
         value = make(_constructor, yaml.ScalarNode(tag, event.value))
-    except yaml.YAMLError as exc:
+    except Exception as exc:  # the safe constructor raises ValueError, IndexError, binascii...
         raise YamlError(
-            f"bad {tag.rsplit(':', 1)[-1]} value {event.value!r}: {exc}",
+            f"bad {tag.rsplit(':', 1)[-1]} value {event.value[:80]!r}: {str(exc)[:200]}",
             mark=_mark(event.start_mark, file),
+            expected=f"a valid {tag.rsplit(':', 1)[-1]}",
         ) from None
     if isinstance(value, (int, float, bool, type(None), str)):
         _SCALARS.put(key, value)
     return value
+
+
+def _bad_tag(tag: str, node: str, event: ev.Event, file: str | None) -> YamlError:
+    return YamlError(
+        f"tag {tag!r} is not allowed on {node}",
+        mark=_mark(event.start_mark, file),
+        expected=_SAFE_TAGS,
+    )
+
+
+_JSON_WORDS = {"true": True, "false": False, "null": None}
+
+
+def _json_scalar(text: str) -> Any:
+    """A plain scalar of a JSON file, by JSON's rules (``_NO_KEY`` if it is not a JSON token)."""
+    if text in _JSON_WORDS:
+        return _JSON_WORDS[text]
+    if text[:1] in "-0123456789":
+        import json
+
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return _NO_KEY
+        if isinstance(value, (int, float)):
+            return value
+    return _NO_KEY
 
 
 class _MergeKey:
@@ -145,8 +185,11 @@ def _events(text: str) -> Iterator[ev.Event]:
         loader.dispose()
 
 
-def load_all(text: str, file: str | None = None, marks: SourceMap | None = None) -> list[Any]:
-    """All documents of ``text`` as plain data; marks are recorded into ``marks``."""
+def load_all(
+    text: str, file: str | None = None, marks: SourceMap | None = None, *, json: bool = False
+) -> list[Any]:
+    """All documents of ``text`` as plain data; marks are recorded into ``marks``. ``json``
+    reads plain scalars with JSON's number rules."""
     _ensure()
     marks = marks if marks is not None else SourceMap()
     docs: list[Any] = []
@@ -165,26 +208,29 @@ def load_all(text: str, file: str | None = None, marks: SourceMap | None = None)
                         raise YamlError(f"unknown alias *{event.anchor}", mark=mark)
                     value, size = anchors[event.anchor]
                     total += size
-                    if total > MAX_NODES:
+                    if total > limits.MAX_NODES:
                         raise YamlError(
-                            f"aliases expand to more than {MAX_NODES:,} nodes (alias bomb?)",
+                            f"aliases expand to more than {limits.MAX_NODES:,} nodes (alias bomb?)",
                             mark=mark,
                             expected="a document without exponential alias reuse",
                         )
                     _attach(stack, root, value, size, mark, marks, file)
                     continue
                 if isinstance(event, ev.ScalarEvent):
-                    value = _scalar(event, file)
+                    value = _scalar(event, file, json)
                     total += 1
                     if event.anchor:
                         anchors[event.anchor] = (value, 1)
                     _attach(stack, root, value, 1, mark, marks, file)
                     continue
-                if len(stack) >= MAX_DEPTH:
+                if event.tag not in _CONTAINER_TAGS[type(event).__name__]:
+                    kind = "a mapping" if isinstance(event, ev.MappingStartEvent) else "a sequence"
+                    raise _bad_tag(event.tag, kind, event, file)
+                if len(stack) >= limits.MAX_DEPTH:
                     raise YamlError(
-                        f"document nested deeper than {MAX_DEPTH} levels",
+                        f"document nested deeper than {limits.MAX_DEPTH} levels",
                         mark=mark,
-                        expected=f"at most {MAX_DEPTH} levels of nesting",
+                        expected=f"at most {limits.MAX_DEPTH} levels of nesting (limits.MAX_DEPTH)",
                     )
                 total += 1
                 container: Any = {} if isinstance(event, ev.MappingStartEvent) else []
@@ -279,13 +325,15 @@ def _apply_merges(frame: _Frame, marks: SourceMap) -> dict:
 _WORD = re.compile(r"[+-]?\.?[A-Za-z0-9_][A-Za-z0-9_.+/-]*", re.ASCII)
 
 
-def load(text: str, file: str | None = None, marks: SourceMap | None = None) -> Any:
+def load(
+    text: str, file: str | None = None, marks: SourceMap | None = None, *, json: bool = False
+) -> Any:
     """The single document of ``text`` (None for an empty text)."""
     if _WORD.fullmatch(text):  # an override value, mostly: the parser's answer, without it
         _ensure()
         start = yaml.Mark(file or "<unicode string>", 0, 0, 0, None, None)
-        return _scalar(ev.ScalarEvent(None, None, (True, False), text, start, start), file)
-    docs = load_all(text, file, marks)
+        return _scalar(ev.ScalarEvent(None, None, (True, False), text, start, start), file, json)
+    docs = load_all(text, file, marks, json=json)
     if len(docs) > 1:
         raise YamlError(
             f"expected one YAML document, found {len(docs)}",
