@@ -41,7 +41,9 @@ TITLE = "start-up: the `recipekit resolve NAME` process (regular install) vs bar
 CACHE = "a fresh process each run (one untimed run first); .pyc files written at install"
 GOAL = {"key": "recipekit/bare", "at_most": 4.5}
 RECIPE = "general/ptq/nvfp4_default-kv_fp8"
-DEPS = ("pyyaml", "catalogue", "omegaconf")
+#: recipekit's runtime dependencies (pyproject.toml), installed at the versions recipekit's
+#: interpreter has
+DEPS = ("pyyaml", "catalogue", "omegaconf", "fastjsonschema", "jsonschema")
 EXMY = re.compile(r"^[Ee](\d+)[Mm](\d+)$")
 
 
@@ -62,10 +64,10 @@ def regular_install(python: str, dest: Path) -> Path:
     py = dest / "bin" / "python"
     if not py.exists():
         _run([python, "-m", "venv", str(dest)])
-        versions = json.loads(_run([python, "-c", (
-            "import json, importlib.metadata as m; "
-            f"print(json.dumps({{d: m.version(d) for d in {DEPS!r}}}))")]))  # fmt: skip
-        _run([str(py), "-m", "pip", "install", "-q", *(f"{d}=={v}" for d, v in versions.items())])
+    versions = json.loads(_run([python, "-c", (
+        "import json, importlib.metadata as m; "
+        f"print(json.dumps({{d: m.version(d) for d in {DEPS!r}}}))")]))  # fmt: skip
+    _run([str(py), "-m", "pip", "install", "-q", *(f"{d}=={v}" for d, v in versions.items())])
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "src"
         shutil.copytree(REPO / "recipekit", src / "recipekit",

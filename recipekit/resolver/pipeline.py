@@ -22,7 +22,6 @@ import os
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-from . import entrypoint as entrypoints
 from . import keys, nodes, paths, sources, yamlio
 from . import overrides as ov
 from . import validate as validation
@@ -107,7 +106,7 @@ def run(
                 parsed = _parse_overrides(texts, registry, override_problems)
                 doc.data = _reaching_references(doc, parsed)
             res.data = doc.data = interpolate(doc)
-        spec = entrypoints.select(doc.data, registry, options.entrypoint) if stop >= 2 else None
+        spec = _entry_point(doc.data, registry, options) if stop >= 2 else None
         if spec is not None:  # typed by an entry point: its own order of passes
             return _run_typed(doc, texts, spec, registry, options)
         if stop >= 2:  # validators check the document itself only when nothing is built
@@ -253,6 +252,18 @@ def _apply_overrides(
     return root[0]
 
 
+def _entry_point(data: Any, registry: Registry, options: Options) -> Any:
+    """The entry point that types ``data``, if any (``entrypoint.py`` is imported only when a
+    caller names one or the root is a ``_target_`` with ``_partial_: true``, its two spellings)."""
+    if options.entrypoint is None and not (
+        isinstance(data, dict) and keys.TARGET in data and data.get(keys.PARTIAL) is True
+    ):
+        return None
+    from . import entrypoint as entrypoints
+
+    return entrypoints.select(data, registry, options.entrypoint)
+
+
 def _run_typed(
     doc: Document, texts: tuple[str, ...], spec: Any, registry: Registry, options: Options
 ) -> Resolution:
@@ -260,6 +271,8 @@ def _run_typed(
     overrides on the *document* (typed by the signature) -> typed build -> hooks. ``data`` is
     the entry point's keyword arguments; ``document`` the argument document after overrides
     (what ``--to-yaml`` writes)."""
+    from . import entrypoint as entrypoints
+
     allow = options.allow_imports
     # marks of copied containers go to a table of this resolution only (the document's own
     # tables may belong to the file cache)

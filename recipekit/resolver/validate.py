@@ -1,4 +1,4 @@
-"""Pass 6 — *validate*: the registry's domain validators on the finished document.
+"""Pass 7 — *validate*: the registry's domain validators on the finished document (after hooks).
 
 The core knows no schema: ``Registry.add_validator`` installs ``Validator``s (recipekit's built-in
 one checks ModelOpt's recipe schema, ``recipekit.schemas``). ``problems`` runs every validator on
