@@ -151,5 +151,7 @@ def explain(resolution: Resolution, path: str) -> tuple[tuple, Origin | None]:
 def clear_caches() -> None:
     """Forget every parsed file, call-syntax parse and inspected signature: the next resolve
     reads, parses and inspects its input again. (File caches are keyed by path, mtime and size,
-    so edits are seen without this; it exists for benchmarks and long-lived processes.)"""
+    so edits are seen without this; it exists for benchmarks and long-lived processes. Package
+    data — ModelOpt's schemas and type tables, read from recipekit's own files — stays loaded,
+    like an imported module: ``recipekit.resolver.caches.clear(resident=True)`` drops it too.)"""
     caches.clear()

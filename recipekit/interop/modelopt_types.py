@@ -41,7 +41,7 @@ __all__ = [
 #: the term of "no schema known" (ModelOpt's ``None``)
 NO_SCHEMA = None
 _FILE = Path(__file__).with_name("modelopt_types.json")
-_TABLE = caches.table("modelopt_types.table", limit=1)
+_TABLE = caches.table("modelopt_types.table", limit=1, resident=True)
 _UNIONS = ("typing.Union", "types.UnionType")
 _WRAPPERS = ("typing.Required", "typing.NotRequired")
 _LIST, _DICT, _ANY = "builtins.list", "builtins.dict", "typing.Any"

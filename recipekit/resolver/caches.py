@@ -11,9 +11,12 @@ A module that memoises asks for a table by name at import time::
     _PARSED = caches.table("callsyntax.parse", limit=8192)
 
 and uses it as a dict (``get``/``put``). ``clear()`` (``recipekit.clear_caches()``) empties every
-table ever created, in this module and in the layers above the core alike. A table that reaches
-its ``limit`` is emptied before the next insert: bounded memory, no eviction bookkeeping on the
-hot path.
+table of things derived from *inputs* (files, texts, call strings, functions), in this module and
+in the layers above the core alike. A table of *package data* — values computed only from
+recipekit's own shipped files, such as ModelOpt's schemas — is made ``resident=True``: like an
+imported module it is loaded once per process, and ``clear()`` keeps it unless asked with
+``clear(resident=True)``. A table that reaches its ``limit`` is emptied before the next insert:
+bounded memory, no eviction bookkeeping on the hot path.
 """
 
 from __future__ import annotations
@@ -27,10 +30,10 @@ _LOCK = threading.Lock()
 class Table:
     """A bounded dict. Reads take no lock (a dict lookup is atomic); writes do."""
 
-    __slots__ = ("data", "limit", "name")
+    __slots__ = ("data", "limit", "name", "resident")
 
-    def __init__(self, name: str, limit: int) -> None:
-        self.name, self.limit = name, limit
+    def __init__(self, name: str, limit: int, resident: bool = False) -> None:
+        self.name, self.limit, self.resident = name, limit, resident
         self.data: dict[Any, Any] = {}
 
     def get(self, key: Any, default: Any = None) -> Any:
@@ -60,12 +63,12 @@ class Table:
 _TABLES: dict[str, Table] = {}
 
 
-def table(name: str, *, limit: int = 4096) -> Table:
-    """The table called ``name`` (created on first request)."""
+def table(name: str, *, limit: int = 4096, resident: bool = False) -> Table:
+    """The table called ``name`` (created on first request); ``resident`` for package data."""
     with _LOCK:
         found = _TABLES.get(name)
         if found is None:
-            found = _TABLES[name] = Table(name, limit)
+            found = _TABLES[name] = Table(name, limit, resident)
         return found
 
 
@@ -74,7 +77,9 @@ def tables() -> dict[str, Table]:
     return dict(_TABLES)
 
 
-def clear() -> None:
-    """Empty every table: the next resolve reads, parses and inspects everything again."""
+def clear(*, resident: bool = False) -> None:
+    """Empty every table of input-derived values: the next resolve reads, parses and inspects
+    its input again. ``resident=True`` also forgets the package data (schemas, type tables)."""
     for found in list(_TABLES.values()):
-        found.clear()
+        if resident or not found.resident:
+            found.clear()

@@ -148,7 +148,7 @@ def _is_default(f: Any, value: Any) -> bool:
     return False
 
 
-_DUMPER = caches.table("serialize.dumper", limit=1)
+_DUMPER = caches.table("serialize.dumper", limit=1, resident=True)
 
 
 def _dumper() -> Any:

@@ -56,9 +56,9 @@ COMPILED = "compiled"  # recipekit/schemas/compiled/<slug>.py, written by ``comp
 #: which schema a registered factory's result has, by the factory's namespace
 NAMESPACE_KINDS = {"numerics": "numeric", "units": "unit", "presets": "preset"}
 
-_SCHEMAS = caches.table("schemas.schema")
-_FAST = caches.table("schemas.fast")
-_SLOW = caches.table("schemas.explain")
+_SCHEMAS = caches.table("schemas.schema", resident=True)
+_FAST = caches.table("schemas.fast", resident=True)
+_SLOW = caches.table("schemas.explain", resident=True)
 
 
 def index() -> dict[str, Any]:
@@ -402,7 +402,7 @@ _LAX: dict[str, dict[str, Any]] = {
     "number": {"type": ["number", "boolean"]},
     "boolean": {"enum": BOOLS},
 }
-_LAX_SCHEMAS = caches.table("schemas.lax")
+_LAX_SCHEMAS = caches.table("schemas.lax", resident=True)
 
 
 def lax(name: str) -> dict[str, Any]:
