@@ -189,9 +189,12 @@ class Registry:
         self._entry_points_loaded = False
         self._found: dict[str, Entry] = {}  # successful lookups; cleared by every registration
         self._hooks: list[Callable[[Any], Any]] = []
-        self._codecs: list[Codec] = []
-        self._readers: list[Reader] = []
-        self._validators: list[Validator] = []
+        #: codecs, readers and validators by kind: tuples, replaced whole on every change
+        self._extensions: dict[str, tuple[Any, ...]] = {
+            "codecs": (),
+            "readers": (),
+            "validators": (),
+        }
 
     # ------------------------------------------------------------------ hooks and codecs
     def on_resolved(self, hook: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -210,38 +213,39 @@ class Registry:
     def add_codec(self, codec: Codec) -> Codec:
         """Register a domain ``Codec``: ``decode`` runs on values read from YAML, ``encode`` on
         values written by ``dump`` (e.g. ModelOpt's ``num_bits: e4m3`` <-> ``(4, 3)``)."""
-        with self._lock:
-            self._codecs = [c for c in self._codecs if c.name != codec.name] + [codec]
-        return codec
+        return self._extend("codecs", codec)
 
     @property
     def codecs(self) -> tuple[Codec, ...]:
         self._ensure_setup()
-        return tuple(self._codecs)
+        return self._extensions["codecs"]
 
     def add_reader(self, reader: Reader) -> Reader:
-        """Register a ``Reader`` for a foreign document format (replaces one of the same name)."""
-        with self._lock:
-            self._readers = [r for r in self._readers if r.name != reader.name] + [reader]
-        return reader
+        """Register a ``Reader`` for a foreign document format."""
+        return self._extend("readers", reader)
 
     @property
     def readers(self) -> tuple[Reader, ...]:
         self._ensure_setup()
-        return tuple(self._readers)
+        return self._extensions["readers"]
 
     def add_validator(self, validator: Validator) -> Validator:
-        """Register a domain ``Validator`` (replacing one of the same name): ``resolve`` runs it
-        on every resolved document, ``check`` asks it for the fields of factory results."""
-        with self._lock:
-            self._validators = [v for v in self._validators if v.name != validator.name]
-            self._validators.append(validator)
-        return validator
+        """Register a domain ``Validator``: ``resolve`` runs it on every resolved document,
+        ``check`` asks it for the fields of factory results."""
+        return self._extend("validators", validator)
 
     @property
     def validators(self) -> tuple[Validator, ...]:
         self._ensure_setup()
-        return tuple(self._validators)
+        return self._extensions["validators"]
+
+    def _extend(self, kind: str, item: Any) -> Any:
+        """Add a named extension (a ``Codec``, ``Reader`` or ``Validator``), replacing one of
+        the same name; each kind is kept as a tuple, in registration order."""
+        with self._lock:
+            kept = tuple(x for x in self._extensions[kind] if x.name != item.name)
+            self._extensions[kind] = (*kept, item)
+        return item
 
     # ------------------------------------------------------------------ registration
     @overload
