@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 from typing import Any, NamedTuple
 
-from . import keys, merge, nodes
+from . import keys, merge, nodes, signatures
 from .callsyntax import Call, Ref, parse_call_scalar
 from .document import Document
 from .errors import BadArgumentError, CallError, Mark, RecipekitError, closest
@@ -269,10 +269,10 @@ class _Sink(merge.Sink):
 
 def _param_names(call: Call, registry: Registry) -> list[str]:
     try:
-        sig = registry.get(call.name).signature
+        shape = signatures.shape(registry.get(call.name).func)
     except RecipekitError:
         return []
-    return list(sig.parameters) if sig else []
+    return list(shape.names) if shape else []
 
 
 def _refs(value: Any, builder: Builder, where: tuple, mark: Mark | None) -> Any:

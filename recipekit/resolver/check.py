@@ -11,14 +11,11 @@ fields. Every problem is collected; the caller raises them together as one repor
 
 from __future__ import annotations
 
-import functools
-import operator
-import sys
 import types
 import typing
 from typing import Any
 
-from . import caches, keys, limits, merge, nodes, paths
+from . import caches, keys, limits, merge, nodes, paths, signatures
 from .callsyntax import Call, Ref, parse_call_scalar
 from .document import Document, too_deep
 from .errors import BadArgumentError, RecipekitError, closest
@@ -261,196 +258,9 @@ def _not_callable(name: str, func: Any, where: tuple, mark: Any) -> RecipekitErr
     )
 
 
-#: Per callable: its signature, its evaluated hints and its binding shape; and the (callable,
-#: argument text) pairs already found to bind cleanly. Checking a document again costs dict
-#: lookups; checking it the first time (a new process, or after ``clear_caches()``) reads a plain
-#: function's code object and annotations, and calls ``inspect`` only to word a problem.
-_SIGNATURES = caches.table("check.signature")
-CO_VARARGS, CO_VARKEYWORDS = 0x04, 0x08  # inspect.CO_VARARGS, inspect.CO_VARKEYWORDS
-_HINTS = caches.table("check.hints")
-_SHAPES = caches.table("check.shape")
+#: the (callable, argument text) pairs already found to bind cleanly: checking a document again
+#: costs dict lookups (signatures, hints and binding shapes are ``signatures.py``'s)
 _GOOD = caches.table("check.bound")
-
-
-def _signature(func: Any) -> tuple[Any, dict[str, Any]]:
-    """``(inspect.Signature or None, evaluated hints)`` of a callable, memoised. The signature's
-    annotations are not evaluated (``_shown`` does that for a message)."""
-    found = _SIGNATURES.get(func)
-    if found is None:
-        import inspect
-
-        try:
-            found = _SIGNATURES.put(func, (inspect.signature(func),))
-        except (TypeError, ValueError):
-            found = _SIGNATURES.put(func, (None,))
-    return found[0], _signature_hints(func)
-
-
-def _signature_hints(func: Any) -> dict[str, Any]:
-    """``typing.get_type_hints(func)`` (``{}`` when it fails), memoised; ``_plain_hints`` answers
-    without ``compile``/``eval`` where every annotation is a plain class or ``None``."""
-    found = _HINTS.get(func)
-    if found is None:
-        found = _plain_hints(func)
-        if found is None:
-            try:
-                found = typing.get_type_hints(func)
-            except Exception:
-                found = {}
-        _HINTS.put(func, found)
-    return found
-
-
-class _Shape:
-    """What binding arguments needs of a signature: the parameter names in order, the positional
-    ones (the first ``posonly`` of them positional-only), the keyword-only ones, the required
-    ones and the ``*args``/``**kwargs`` names. Read from a plain function's code object, or from
-    ``inspect.signature`` for any other callable."""
-
-    __slots__ = ("keywords", "kwonly", "names", "positional", "posonly", "required", "varargs")
-    __slots__ += ("varkw",)
-
-    def __init__(
-        self,
-        positional: tuple[str, ...],
-        posonly: int,
-        kwonly: tuple[str, ...],
-        required: frozenset[str],
-        varargs: str | None,
-        varkw: str | None,
-    ) -> None:
-        self.positional, self.posonly, self.kwonly = positional, posonly, kwonly
-        self.required, self.varargs, self.varkw = required, varargs, varkw
-        self.keywords = frozenset(positional[posonly:] + kwonly)
-        self.names = (*positional, *([varargs] if varargs else []), *kwonly)
-        self.names += (varkw,) if varkw else ()
-
-    def bind(self, args: list, kwargs: dict) -> dict[str, Any] | None:
-        """``name -> value`` of the named parameters as ``Signature.bind`` binds them (parameter
-        order; what lands in ``*args``/``**kwargs`` left out), or None when they do not fit - or
-        might not (a positional-only name given as a keyword): ``inspect`` then decides."""
-        if len(args) > len(self.positional) and self.varargs is None:
-            return None
-        given = dict(zip(self.positional, args, strict=False))  # extra ones: *args
-        for key, value in kwargs.items():
-            if key in given or key in self.positional[: self.posonly]:
-                return None
-            if key in self.keywords:
-                given[key] = value
-            elif self.varkw is None:
-                return None
-        if not self.required <= given.keys():
-            return None
-        return {n: given[n] for n in (*self.positional, *self.kwonly) if n in given}
-
-
-def _shape(func: Any) -> _Shape | None:
-    """The binding shape of a callable (None: it has no signature), memoised."""
-    found = _SHAPES.get(func)
-    if found is None:
-        found = _SHAPES.put(func, (_code_shape(func) or _signature_shape(func),))
-    return found[0]
-
-
-def _code_shape(func: Any) -> _Shape | None:
-    """The shape of a plain function from its code object (None for anything ``inspect`` would
-    see differently: a ``__wrapped__`` or ``__signature__``, not a plain function)."""
-    if type(func) is not types.FunctionType or hasattr(func, "__wrapped__"):
-        return None
-    if hasattr(func, "__signature__"):
-        return None
-    code = func.__code__
-    count, kwcount = code.co_argcount, code.co_kwonlyargcount
-    names = code.co_varnames
-    positional, kwonly = names[:count], names[count : count + kwcount]
-    at = count + kwcount
-    varargs = names[at] if code.co_flags & CO_VARARGS else None
-    at += varargs is not None
-    varkw = names[at] if code.co_flags & CO_VARKEYWORDS else None
-    defaulted = len(func.__defaults__ or ())
-    kwdefaults = func.__kwdefaults__ or {}
-    required = frozenset(
-        (*positional[: count - defaulted], *(n for n in kwonly if n not in kwdefaults))
-    )
-    return _Shape(positional, code.co_posonlyargcount, kwonly, required, varargs, varkw)
-
-
-def _signature_shape(func: Any) -> _Shape | None:
-    sig = _signature(func)[0]
-    if sig is None:
-        return None
-    params = list(sig.parameters.values())
-    kinds = [p.kind.name for p in params]
-    positional = tuple(p.name for p, k in zip(params, kinds, strict=True) if "POSITIONAL_" in k)
-    required = frozenset(
-        p.name
-        for p, k in zip(params, kinds, strict=True)
-        if p.default is p.empty and not k.startswith("VAR_")
-    )
-    return _Shape(
-        positional,
-        kinds.count("POSITIONAL_ONLY"),
-        tuple(p.name for p, k in zip(params, kinds, strict=True) if k == "KEYWORD_ONLY"),
-        required,
-        next((p.name for p, k in zip(params, kinds, strict=True) if k == "VAR_POSITIONAL"), None),
-        next((p.name for p, k in zip(params, kinds, strict=True) if k == "VAR_KEYWORD"), None),
-    )
-
-
-_ABSENT = object()
-
-
-def _plain_hints(func: Any) -> dict[str, Any] | None:
-    """``typing.get_type_hints(func)`` of a plain function whose annotations are each a class,
-    ``None``, a ``|`` union of those, or the text of one (``"int"``, ``"dict | None"``: ``from
-    __future__ import annotations``), names looked up as ``eval`` would (the function's globals,
-    then builtins). None when any annotation is something else (generics, ``Annotated``, forward
-    references...), and on Python 3.10, whose ``get_type_hints`` also adds ``Optional`` for a
-    ``None`` default: ``typing`` decides those."""
-    if type(func) is not types.FunctionType or sys.version_info < (3, 11):
-        return None
-    annotations = func.__annotations__
-    if not annotations:
-        return {}
-    target = func
-    while hasattr(target, "__wrapped__"):  # where get_type_hints looks names up
-        target = target.__wrapped__
-    names = getattr(target, "__globals__", {})
-    builtin = names.get("__builtins__", {})
-    builtin = builtin if isinstance(builtin, dict) else vars(builtin)
-    out: dict[str, Any] = {}
-    for key, ann in annotations.items():
-        if isinstance(ann, str):
-            parts: list[Any] = ann.split("|")
-        else:
-            parts = list(ann.__args__) if isinstance(ann, types.UnionType) else [ann]
-        found = []
-        for part in parts:
-            if isinstance(part, str):
-                part = part.strip()
-                if part == "None":
-                    part = None
-                elif not part.isidentifier():
-                    return None
-                else:
-                    part = names.get(part, builtin.get(part, _ABSENT))
-            if part is None:
-                part = type(None)
-            if type(part) is not type:  # a plain class (not a generic alias or special form)
-                return None
-            found.append(part)
-        out[key] = found[0] if len(found) == 1 else functools.reduce(operator.or_, found)
-    return out
-
-
-def _shown(func: Any, sig: Any) -> Any:
-    """The signature for a message, annotations evaluated (``(x: int = 1)``, not ``'int'``)."""
-    import inspect
-
-    try:
-        return inspect.signature(func, eval_str=True)
-    except Exception:
-        return sig
 
 
 def _callable_without_arguments(func: Any) -> bool:
@@ -503,7 +313,7 @@ def _check_extra_kwargs(
 ) -> None:
     """Keyword arguments that land in a ``**kwargs`` become fields of the result (ModelOpt's
     ``{$import: fmt, key: value}``): each must be one of the result's known fields."""
-    shape = _shape(func)
+    shape = signatures.shape(func)
     if shape is None or shape.varkw is None:
         return
     named = [n for n in shape.names if n != shape.varkw]
@@ -536,13 +346,13 @@ def _bind(
     *,
     check_types: bool,
 ) -> None:
-    shape = _shape(func)
+    shape = signatures.shape(func)
     arguments = shape.bind(args, kwargs) if shape is not None else None
     if arguments is not None:  # the common case: it fits (no ``inspect`` for plain functions)
         if check_types:
-            _check_types(arguments, _signature_hints(func), name, where, mark, reg, out)
+            _check_types(arguments, signatures.hints(func), name, where, mark, reg, out)
         return
-    sig = _signature(func)[0]
+    sig = signatures.signature(func)
     if sig is None:
         return
     try:
@@ -555,7 +365,7 @@ def _bind(
                 f"arguments do not fit {name}: {exc}",
                 path=where,
                 mark=mark,
-                expected=f"{name}{_shown(func, sig)}".replace("typing.", ""),
+                expected=f"{name}{signatures.shown(func, sig)}".replace("typing.", ""),
                 suggestions=closest(bad[0], params) if bad else (),
             )
         )
@@ -567,7 +377,7 @@ def _bind(
             for (n, v), k in zip(bound.arguments.items(), variadic, strict=True)
             if k.name not in ("VAR_POSITIONAL", "VAR_KEYWORD")
         }
-        _check_types(named, _signature_hints(func), name, where, mark, reg, out)
+        _check_types(named, signatures.hints(func), name, where, mark, reg, out)
 
 
 def _check_types(
@@ -686,5 +496,5 @@ def _dataclass_fields(ann: Any) -> list[str] | None:
 
 
 def _params(func: Any) -> list[str]:
-    shape = _shape(func)
+    shape = signatures.shape(func)
     return list(shape.names) if shape is not None else []

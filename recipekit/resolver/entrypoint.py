@@ -100,13 +100,14 @@ def _dataclass_facts(cls: type) -> Facts:
 def _signature_facts(func: Any) -> Facts:
     import inspect
 
-    try:
-        params = list(inspect.signature(func).parameters.values())
-    except (TypeError, ValueError):
+    from . import signatures
+
+    sig = signatures.signature(func)
+    if sig is None:
         return Facts({}, (), {}, True, func if isinstance(func, type) else Any)
-    raw: dict[str, Any] = {}
-    with contextlib.suppress(Exception):  # unresolvable names: the raw annotations
-        raw = typing.get_type_hints(func.__init__ if isinstance(func, type) else func)
+    params = list(sig.parameters.values())
+    # unresolvable names: the raw annotations (hints is {} then)
+    raw = signatures.hints(func.__init__ if isinstance(func, type) else func)
     named = [p for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
     table = {p.name: raw.get(p.name, p.annotation) for p in named if p.name != "self"}
     return Facts(

@@ -33,7 +33,6 @@ import contextlib
 import itertools
 import threading
 import types
-import typing
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple, TypeVar, overload
@@ -84,29 +83,20 @@ class Entry:
 
     @property
     def signature(self) -> Any:
-        """The ``inspect.Signature`` (annotations evaluated where possible), or None for callables
-        without one (some builtins)."""
+        """The ``inspect.Signature`` as shown to users (annotations evaluated where possible),
+        or None for callables without one (some builtins)."""
         if "sig" not in self._cache:
-            import inspect
+            from . import signatures
 
-            try:
-                self._cache["sig"] = inspect.signature(self.func, eval_str=True)
-            except (TypeError, ValueError, NameError, SyntaxError):
-                try:
-                    self._cache["sig"] = inspect.signature(self.func)
-                except (TypeError, ValueError):
-                    self._cache["sig"] = None
+            self._cache["sig"] = signatures.shown(self.func, signatures.signature(self.func))
         return self._cache["sig"]
 
     @property
     def hints(self) -> dict[str, Any]:
         """Evaluated type annotations (empty when they cannot be evaluated)."""
-        if "hints" not in self._cache:
-            try:
-                self._cache["hints"] = typing.get_type_hints(self.func)
-            except Exception:
-                self._cache["hints"] = {}
-        return self._cache["hints"]
+        from . import signatures
+
+        return signatures.hints(self.func)
 
     @property
     def doc(self) -> str:
