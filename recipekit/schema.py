@@ -17,23 +17,23 @@ same way. Titles and descriptions move to the wrapper so editors still show them
 The rewritten schema is JSON Schema 2020-12; point an editor at it with one line at the top of a
 recipe file: ``# yaml-language-server: $schema=recipe.schema.json``.
 
-When the schema folder is not part of this build, ``available()`` is empty and the command says
-so (exit 1).
+The shipped schemas and their index are read through ``recipekit.schemas`` (one reader,
+memoised as package data).
 """
 
 from __future__ import annotations
 
+import copy
 import json
-import os
 import re
 from typing import Any
 
+from recipekit import schemas
 from recipekit.factories import MODELOPT_VERSION
 from recipekit.resolver import keys
-from recipekit.resolver.errors import SourceError, UnknownFactoryError, closest
+from recipekit.resolver.errors import UnknownFactoryError, closest
 
-FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schemas")
-SCHEMA_VERSION = f"modelopt-{MODELOPT_VERSION}"  # the folder name and the version shown
+SCHEMA_VERSION = schemas.FOLDER  # the schemas' folder name is the version shown
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _SOURCE = "_recipekit_source"  # the $defs entry of the source grammar's own value forms
 _LIFTED = ("title", "description", "default")
@@ -42,22 +42,9 @@ _CHILD_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
 _CHILD_ONE = ("items", "additionalProperties", "contains", "not")
 
 
-def folder(version: str = SCHEMA_VERSION) -> str:
-    return os.path.join(FOLDER, version)
-
-
-def index(version: str = SCHEMA_VERSION) -> dict[str, Any]:
-    """``INDEX.json`` of the shipped schemas, or ``{}`` when they are not in this build."""
-    path = os.path.join(folder(version), "INDEX.json")
-    if not os.path.isfile(path):
-        return {}
-    with open(path, encoding="utf-8") as handle:
-        return dict(json.load(handle))
-
-
 def available() -> list[str]:
     """The recipe types a schema is shipped for (empty when none is)."""
-    return sorted(index().get("recipe_types", {}))
+    return sorted(schemas.index()["recipe_types"])
 
 
 def source_forms() -> dict[str, Any]:
@@ -140,12 +127,7 @@ def _without_defs(node: dict[str, Any]) -> dict[str, Any]:
 
 def recipe_schema(recipe_type: str = "ptq") -> dict[str, Any]:
     """The file schema for recipes of ``metadata.recipe_type: recipe_type``."""
-    types = index().get("recipe_types", {})
-    if not types:
-        raise SourceError(
-            f"no JSON Schemas are shipped in this build (looked in {folder()})",
-            hint="install a recipekit release that includes recipekit/schemas/",
-        )
+    types = schemas.index()["recipe_types"]
     if recipe_type not in types:
         raise UnknownFactoryError(
             f"no schema for recipe type {recipe_type!r}",
@@ -153,8 +135,7 @@ def recipe_schema(recipe_type: str = "ptq") -> dict[str, Any]:
             suggestions=closest(recipe_type, types),
         )
     name = types[recipe_type]["schema"]
-    with open(os.path.join(folder(), name + ".json"), encoding="utf-8") as handle:
-        schema = file_schema(json.load(handle))
+    schema = file_schema(copy.deepcopy(schemas.schema(name)))  # the shared copy stays as it is
     schema["$comment"] = (
         f"recipekit file schema for {recipe_type} recipes: ModelOpt {MODELOPT_VERSION}'s "
         f"{name} with _factory_ nodes, @file includes and ${{...}} allowed for any value"

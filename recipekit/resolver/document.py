@@ -318,7 +318,7 @@ class Loader:
             if is_dict:
                 copy_marks(doc, value, out)
             else:
-                _move_marks(doc, value, out, moved)
+                copy_marks(doc, value, out, moved)
             value = out
         sizes[id(value)] = (size, value)
         return value
@@ -482,31 +482,20 @@ def _select(data: Any, section: str, rel: str, path: tuple, mark: Mark | None) -
     return paths.at(data, found[-1])
 
 
-def _move_marks(doc: Document, old: list, new: list, moved: list[tuple[int, int]]) -> None:
-    """Give a list rebuilt with spliced includes the marks of the items that kept their place
-    (``moved``: old index -> new index) and of the list itself."""
+def copy_marks(
+    doc: Document, old: object, new: dict | list, moved: Iterable[tuple[Any, Any]] | None = None
+) -> None:
+    """Give a copied container the marks of the container it replaces: each key's own, or for
+    ``moved`` (old key -> new key: a list rebuilt with spliced includes) those pairs only."""
     if not doc.marks:
         return
     table = doc.marks[0]
+    if moved is None:
+        moved = ((k, k) for k in (range(len(new)) if isinstance(new, list) else list(new)))
     for before, after in moved:
         mark = doc.where(old, before)
         if mark is not None:
             table.add(new, after, mark)
-    mark = doc.where(old)
-    if mark is not None:
-        table.add(new, None, mark)
-
-
-def copy_marks(doc: Document, old: object, new: dict | list) -> None:
-    """Give a copied container the marks of the container it replaces."""
-    if not doc.marks:
-        return
-    table = doc.marks[0]
-    keys_ = range(len(new)) if isinstance(new, list) else list(new)
-    for key in keys_:
-        mark = doc.where(old, key)
-        if mark is not None:
-            table.add(new, key, mark)
     mark = doc.where(old)
     if mark is not None:
         table.add(new, None, mark)
